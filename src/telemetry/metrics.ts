@@ -1,0 +1,165 @@
+// In-process metric registry with Prometheus text exposition. Instruments are created once (per component)
+// and updated per batch; a scrape renders every series. Counters are exposed with `_total`.
+
+import type { Counter, Gauge, Histogram, Labels, Meter } from '../component/types';
+
+type Kind = 'counter' | 'gauge' | 'histogram';
+
+interface Series {
+  labels: Labels;
+  value: number;
+  read?: () => number;
+  buckets?: readonly number[];
+  counts?: number[];
+  sum?: number;
+  count?: number;
+}
+
+interface Family {
+  name: string;
+  help: string;
+  kind: Kind;
+  series: Map<string, Series>;
+}
+
+function labelKey(labels: Labels): string {
+  return Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(labels[k])}`)
+    .join(',');
+}
+
+function renderLabels(labels: Labels, extra?: [string, string]): string {
+  const parts = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}="${escapeLabel(labels[k]!)}"`);
+  if (extra) parts.push(`${extra[0]}="${escapeLabel(extra[1])}"`);
+  return parts.length ? `{${parts.join(',')}}` : '';
+}
+
+function escapeLabel(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+function fmt(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Infinity) return '+Inf';
+  if (n === -Infinity) return '-Inf';
+  return String(n);
+}
+
+export class MetricRegistry implements Meter {
+  private readonly families = new Map<string, Family>();
+  /** Labels added to every series (e.g. service_instance_id). */
+  constructor(private readonly constLabels: Labels = {}) {}
+
+  private series(name: string, help: string, kind: Kind, labels: Labels): Series {
+    let fam = this.families.get(name);
+    if (!fam) {
+      fam = { name, help, kind, series: new Map() };
+      this.families.set(name, fam);
+    } else if (fam.kind !== kind) {
+      throw new Error(`metric ${name} registered as ${fam.kind} and ${kind}`);
+    }
+    const all = { ...this.constLabels, ...labels };
+    const key = labelKey(all);
+    let s = fam.series.get(key);
+    if (!s) {
+      s = { labels: all, value: 0 };
+      fam.series.set(key, s);
+    }
+    return s;
+  }
+
+  counter(name: string, help: string, labels: Labels): Counter {
+    const s = this.series(name, help, 'counter', labels);
+    return {
+      add(n: number) {
+        s.value += n;
+      },
+    };
+  }
+
+  gauge(name: string, help: string, labels: Labels): Gauge {
+    const s = this.series(name, help, 'gauge', labels);
+    return {
+      set(n: number) {
+        s.value = n;
+      },
+      add(n: number) {
+        s.value += n;
+      },
+    };
+  }
+
+  observableGauge(name: string, help: string, labels: Labels, read: () => number): void {
+    const s = this.series(name, help, 'gauge', labels);
+    s.read = read;
+  }
+
+  histogram(name: string, help: string, labels: Labels, buckets: readonly number[]): Histogram {
+    const s = this.series(name, help, 'histogram', labels);
+    if (!s.buckets) {
+      s.buckets = [...buckets].sort((a, b) => a - b);
+      s.counts = new Array(s.buckets.length + 1).fill(0);
+      s.sum = 0;
+      s.count = 0;
+    }
+    const b = s.buckets;
+    const counts = s.counts!;
+    return {
+      record(v: number) {
+        let i = 0;
+        while (i < b.length && v > b[i]!) i++;
+        counts[i]!++;
+        s.sum! += v;
+        s.count!++;
+      },
+    };
+  }
+
+  /** Current value of a counter or gauge series (tests, health): sum over series matching `labels`. */
+  value(name: string, labels: Labels = {}): number {
+    const fam = this.families.get(name);
+    if (!fam) return 0;
+    let total = 0;
+    for (const s of fam.series.values()) {
+      if (Object.entries(labels).every(([k, v]) => s.labels[k] === v)) total += s.read ? s.read() : fam.kind === 'histogram' ? s.count! : s.value;
+    }
+    return total;
+  }
+
+  /** Prometheus text exposition format 0.0.4. */
+  renderPrometheus(): string {
+    const out: string[] = [];
+    for (const fam of this.families.values()) {
+      const expName = fam.kind === 'counter' ? `${fam.name}_total` : fam.name;
+      out.push(`# HELP ${expName} ${fam.help.replace(/\n/g, ' ')}`);
+      out.push(`# TYPE ${expName} ${fam.kind}`);
+      for (const s of fam.series.values()) {
+        if (fam.kind === 'histogram') {
+          let cum = 0;
+          s.buckets!.forEach((le, i) => {
+            cum += s.counts![i]!;
+            out.push(`${fam.name}_bucket${renderLabels(s.labels, ['le', fmt(le)])} ${cum}`);
+          });
+          cum += s.counts![s.buckets!.length]!;
+          out.push(`${fam.name}_bucket${renderLabels(s.labels, ['le', '+Inf'])} ${cum}`);
+          out.push(`${fam.name}_sum${renderLabels(s.labels)} ${fmt(s.sum!)}`);
+          out.push(`${fam.name}_count${renderLabels(s.labels)} ${s.count}`);
+        } else {
+          let v = s.value;
+          if (s.read) {
+            try {
+              v = s.read();
+            } catch {
+              v = NaN;
+            }
+          }
+          out.push(`${expName}${renderLabels(s.labels)} ${fmt(v)}`);
+        }
+      }
+    }
+    return out.join('\n') + '\n';
+  }
+}
