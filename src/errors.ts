@@ -115,12 +115,15 @@ export class ContentTypeError extends OtelTsError {
 }
 
 /**
- * The memory_limiter refuses data while memory is above its limit. Like the Go collector this is a
- * retryable refusal: gRPC RESOURCE_EXHAUSTED, HTTP 503 with Retry-After.
+ * The memory_limiter refuses data while memory is above its limit: a retryable refusal, gRPC UNAVAILABLE /
+ * HTTP 503 with Retry-After. This is what the Go collector's OTLP receiver sends for the memory_limiter's
+ * ErrDataRefused (a plain non-permanent error → codes.Unavailable → 503; see otlpreceiver
+ * internal/errors.GetStatusFromError). RESOURCE_EXHAUSTED would be wrong here: OTLP clients treat it as
+ * non-retryable unless the status carries RetryInfo (OTLP spec, "Failures"), so Go SDKs would drop the data.
  */
 export class MemoryLimitError extends OtelTsError {
   constructor(message = 'data refused due to high memory usage', retryAfterSeconds = 1) {
-    super('OTELTS_ERR_MEMORY_LIMIT', message, GrpcStatus.RESOURCE_EXHAUSTED, 503, true, { retryAfterSeconds });
+    super('OTELTS_ERR_MEMORY_LIMIT', message, GrpcStatus.UNAVAILABLE, 503, true, { retryAfterSeconds });
   }
 }
 

@@ -13,6 +13,8 @@ export interface Schema<T> {
   defaultValue(): T;
   /** Human readable type, for error messages and docs. */
   readonly describe: string;
+  /** For map schemas (`s.object`): the keys it accepts, for docs (README component table). */
+  readonly keys?: readonly string[];
 }
 
 export type Infer<S> = S extends Schema<infer T> ? T : never;
@@ -218,6 +220,7 @@ export const s = {
     };
     return {
       describe: 'a map',
+      keys,
       defaultValue: def,
       parse(raw, path, issues) {
         if (raw === undefined || raw === null) {

@@ -1,12 +1,39 @@
-// API CONTRACT STUB — the pdata helper replaces the bodies; the signatures below are what every other
-// component codes against and MUST stay as they are (additions are fine).
-//
 // TraceBatch: traces held as columns in SharedArrayBuffers (layout in ./layout.ts), decoded lazily from
 // ExportTraceServiceRequest bytes. Spans, scopes and resources are addressed by index:
 //   span i in [0, spanCount), scope s in [0, scopeCount), resource r in [0, resourceCount).
 // Spans are in wire order; spans of one scope are contiguous; scopes of one resource are contiguous.
+//
+// How it works (details in decode.ts / encode.ts / gather.ts):
+//   * decode copies the request into a shared byte arena once, validates all of it and indexes resources,
+//     scopes and spans; attributes, events and links are parsed into their tables when first read.
+//   * encode copies untouched bytes; modified messages are rewritten field by field; a batch nobody
+//     modified encodes to its original bytes.
+//   * slice/concat/filterSpans/clone build new batches (new buffers), copying only the bytes they keep.
+//   * toTransfer/fromTransfer hand the SharedArrayBuffers to another thread. It is a hand-off: only one
+//     side should use (and above all modify) the batch at a time; after a modification that grew a buffer
+//     the other side's copy is stale, so hand it back with toTransfer() again.
 
-import { UnsupportedError } from '../errors';
+import { DecodeError } from '../errors';
+import { decodeRequest, parseEvents, parseLinks, type Parts } from './decode';
+import { encodeParts, isPristine } from './encode';
+import { concatParts, selectParts } from './gather';
+import { AttrView, ensureAttrs, markSpanDirty, OWNER_EVENT, OWNER_LINK, OWNER_RESOURCE, OWNER_SCOPE, OWNER_SPAN } from './attributes';
+import { hex, utf8, utf8Interned, utf8Length, u64ToBigInt } from './wire';
+import {
+  Arena, Table, LAYOUT_VERSION,
+  M_VERSION, M_ARENA_USED, M_RESOURCES, M_SCOPES, M_SPANS, M_ATTRS, M_EVENTS, M_LINKS, M_ORIG_LEN, M_ATTR_HINT,
+  M_LENGTH,
+  R_STRIDE, R_SCHEMA_OFF, R_SCHEMA_LEN, R_DROPPED, R_FIRST_SCOPE, R_SCOPE_COUNT,
+  C_STRIDE, C_NAME_OFF, C_NAME_LEN, C_VERSION_OFF, C_VERSION_LEN, C_SCHEMA_OFF, C_SCHEMA_LEN, C_RESOURCE,
+  C_FIRST_SPAN, C_SPAN_COUNT, C_DROPPED,
+  S_STRIDE, S_TID_OFF, S_TID_LEN, S_SID_OFF, S_SID_LEN, S_PSID_OFF, S_PSID_LEN, S_TSTATE_OFF, S_TSTATE_LEN,
+  S_NAME_OFF, S_NAME_LEN, S_SMSG_OFF, S_SMSG_LEN, S_SCODE, S_KIND, S_START_LO, S_START_HI, S_END_LO, S_END_HI,
+  S_FLAGS, S_DROP_ATTRS, S_DROP_EVENTS, S_DROP_LINKS, S_EVENT_N, S_LINK_N, S_EVENT_FIRST,
+  S_LINK_FIRST, S_SCOPE, S_BITS, SB_SCODE, SB_STATUS_SET, SD_NAME, SD_STATUS,
+  A_STRIDE,
+  E_STRIDE, E_NAME_OFF, E_NAME_LEN, E_TIME_LO, E_TIME_HI, E_DROPPED,
+  L_STRIDE, L_TID_OFF, L_TID_LEN, L_SID_OFF, L_SID_LEN, L_TSTATE_OFF, L_TSTATE_LEN, L_FLAGS, L_DROPPED,
+} from './layout';
 
 /** An OTLP AnyValue as a JS value, shaped like OTLP/JSON but with int64 as bigint. `{}` is the empty value. */
 export type AnyValue =
@@ -66,98 +93,413 @@ export interface EncodeOptions {
   fromColumns?: boolean;
 }
 
-export class TraceBatch {
+/** What TraceBatch needs from src/pdata/otlp-json.ts (loaded lazily: that module imports this one). */
+interface OtlpJsonModule {
+  jsonToTraceRequest(body: string | Uint8Array): Uint8Array;
+  traceBatchToJSON(b: TraceBatch): string;
+}
+
+const EMPTY_ID = new Uint8Array(16);
+
+export class TraceBatch implements Parts {
+  /** @internal the tables (see layout.ts); not part of the API. */
+  arena: Arena;
+  /** @internal */ res: Table;
+  /** @internal */ scopes: Table;
+  /** @internal */ spans: Table;
+  /** @internal */ attrs: Table;
+  /** @internal */ events: Table;
+  /** @internal */ links: Table;
+  /** @internal */ origLen: number;
+  /** @internal */ attrHint: number;
+
+  private constructor(p: Parts) {
+    this.arena = p.arena;
+    this.res = p.res;
+    this.scopes = p.scopes;
+    this.spans = p.spans;
+    this.attrs = p.attrs;
+    this.events = p.events;
+    this.links = p.links;
+    this.origLen = p.origLen;
+    this.attrHint = p.attrHint;
+  }
+
   /** Decode an ExportTraceServiceRequest. Throws DecodeError (OTELTS_ERR_DECODE) on malformed input. */
   static decode(bytes: Uint8Array, opts?: DecodeOptions): TraceBatch {
-    void bytes; void opts;
-    throw new UnsupportedError('TraceBatch.decode: not implemented yet');
+    if (!(bytes instanceof Uint8Array)) throw new DecodeError('request body must be bytes');
+    return new TraceBatch(decodeRequest(bytes, opts?.eager === true));
   }
   /** Decode an OTLP/JSON ExportTraceServiceRequest (text or UTF-8 bytes). Throws DecodeError. */
   static fromJSON(body: string | Uint8Array): TraceBatch {
-    void body;
-    throw new UnsupportedError('TraceBatch.fromJSON: not implemented yet');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const json = require('./otlp-json') as OtlpJsonModule;
+    return TraceBatch.decode(json.jsonToTraceRequest(body));
   }
-  /** A batch with every span of `batches`, in order (batching). */
+  /**
+   * A batch with every span of `batches`, in order (batching). Resources are never merged across batches.
+   * Copies the batches' bytes and rows: collect the batches to merge and call concat once (not once per
+   * incoming batch, which would copy the growing batch again each time).
+   */
   static concat(batches: readonly TraceBatch[]): TraceBatch {
-    void batches;
-    throw new UnsupportedError('TraceBatch.concat: not implemented yet');
+    if (batches.length === 0) return TraceBatch.empty();
+    return new TraceBatch(concatParts(batches));
   }
   static empty(): TraceBatch {
-    throw new UnsupportedError('TraceBatch.empty: not implemented yet');
+    return new TraceBatch(decodeRequest(new Uint8Array(0), false));
   }
   static fromTransfer(t: TraceBatchTransfer): TraceBatch {
-    void t;
-    throw new UnsupportedError('TraceBatch.fromTransfer: not implemented yet');
+    const m = t.meta;
+    if (t.kind !== 'traces' || m.length < M_LENGTH || m[M_VERSION] !== LAYOUT_VERSION || t.buffers.length !== 7) {
+      throw new TypeError('not a TraceBatchTransfer of this layout version');
+    }
+    const [a, r, c, s, at, e, l] = t.buffers;
+    const table = (stride: number, buf: SharedArrayBuffer, rows: number): Table => {
+      const tb = new Table(stride, 0, true, buf);
+      tb.rows = rows;
+      return tb;
+    };
+    return new TraceBatch({
+      arena: new Arena(0, m[M_ARENA_USED], a),
+      res: table(R_STRIDE, r, m[M_RESOURCES]),
+      scopes: table(C_STRIDE, c, m[M_SCOPES]),
+      spans: table(S_STRIDE, s, m[M_SPANS]),
+      attrs: table(A_STRIDE, at, m[M_ATTRS]),
+      events: table(E_STRIDE, e, m[M_EVENTS]),
+      links: table(L_STRIDE, l, m[M_LINKS]),
+      origLen: m[M_ORIG_LEN],
+      attrHint: m[M_ATTR_HINT],
+    });
   }
 
-  get spanCount(): number { return 0; }
-  get scopeCount(): number { return 0; }
-  get resourceCount(): number { return 0; }
+  get spanCount(): number {
+    return this.spans.rows;
+  }
+  get scopeCount(): number {
+    return this.scopes.rows;
+  }
+  get resourceCount(): number {
+    return this.res.rows;
+  }
   /** Bytes this batch holds (wire bytes + columns): what memory bounds count. */
-  get byteSize(): number { return 0; }
+  get byteSize(): number {
+    return (
+      this.arena.sab.byteLength + this.res.buf.byteLength + this.scopes.buf.byteLength + this.spans.buf.byteLength +
+      this.attrs.buf.byteLength + this.events.buf.byteLength + this.links.buf.byteLength
+    );
+  }
 
   /** ExportTraceServiceRequest protobuf. A batch nobody modified encodes to its original bytes. */
-  encode(opts?: EncodeOptions): Uint8Array { void opts; return new Uint8Array(0); }
+  encode(opts?: EncodeOptions): Uint8Array {
+    const fromColumns = opts?.fromColumns === true;
+    if (!fromColumns && isPristine(this)) return Buffer.from(this.arena.u8.subarray(0, this.origLen));
+    // Modified owners always have their attributes/events/links parsed already (set/delete parse first).
+    if (fromColumns) this.parseAll();
+    return encodeParts(this, fromColumns);
+  }
   /** OTLP/JSON text (hex ids, int64 as strings, enums as ints, lowerCamelCase). */
-  toJSON(): string { return ''; }
+  toJSON(): string {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const json = require('./otlp-json') as OtlpJsonModule;
+    return json.traceBatchToJSON(this);
+  }
   /** Spans [start, end) with their scopes and resources, as a new batch (splitting). */
-  slice(start: number, end: number): TraceBatch { void start; void end; return this; }
+  slice(start: number, end: number): TraceBatch {
+    const n = this.spans.rows;
+    start = Math.max(0, Math.min(n, Math.trunc(start) || 0));
+    end = Math.max(start, Math.min(n, Math.trunc(end) || 0));
+    return new TraceBatch(selectParts(this, start, end, null));
+  }
   /** A private copy (fan-out to a consumer that mutates). */
-  clone(): TraceBatch { return this; }
+  clone(): TraceBatch {
+    return new TraceBatch(concatParts([this]));
+  }
   /** Keep only spans for which `keep(i)` is true (filtering, sampling); returns a new batch. */
-  filterSpans(keep: (i: number) => boolean): TraceBatch { void keep; return this; }
-  toTransfer(): TraceBatchTransfer { return { kind: 'traces', buffers: [], meta: [] }; }
+  filterSpans(keep: (i: number) => boolean): TraceBatch {
+    const n = this.spans.rows;
+    const mask = new Uint8Array(n);
+    for (let i = 0; i < n; i++) mask[i] = keep(i) ? 1 : 0;
+    return new TraceBatch(selectParts(this, 0, n, mask));
+  }
+  toTransfer(): TraceBatchTransfer {
+    const meta: number[] = new Array<number>(M_LENGTH).fill(0);
+    meta[M_VERSION] = LAYOUT_VERSION;
+    meta[M_ARENA_USED] = this.arena.used;
+    meta[M_RESOURCES] = this.res.rows;
+    meta[M_SCOPES] = this.scopes.rows;
+    meta[M_SPANS] = this.spans.rows;
+    meta[M_ATTRS] = this.attrs.rows;
+    meta[M_EVENTS] = this.events.rows;
+    meta[M_LINKS] = this.links.rows;
+    meta[M_ORIG_LEN] = this.origLen;
+    meta[M_ATTR_HINT] = this.attrHint;
+    const buffers = [this.arena.sab, this.res.buf, this.scopes.buf, this.spans.buf, this.attrs.buf, this.events.buf, this.links.buf];
+    return { kind: 'traces', buffers: buffers as SharedArrayBuffer[], meta };
+  }
+
+  /** Parse every attribute, event and link into the tables (what `{eager: true}` does at decode). */
+  parseAll(): void {
+    for (let r = 0; r < this.res.rows; r++) ensureAttrs(this, OWNER_RESOURCE, r);
+    for (let s = 0; s < this.scopes.rows; s++) ensureAttrs(this, OWNER_SCOPE, s);
+    for (let i = 0; i < this.spans.rows; i++) {
+      ensureAttrs(this, OWNER_SPAN, i);
+      const ef = this.eventFirst(i);
+      for (let e = 0; e < this.spans.i32[i * S_STRIDE + S_EVENT_N]; e++) ensureAttrs(this, OWNER_EVENT, ef + e);
+      const lf = this.linkFirst(i);
+      for (let l = 0; l < this.spans.i32[i * S_STRIDE + S_LINK_N]; l++) ensureAttrs(this, OWNER_LINK, lf + l);
+    }
+  }
 
   // ---- resources and scopes
-  resourceAttributes(r: number): Attributes { void r; throw new UnsupportedError('not implemented'); }
-  resourceSchemaUrl(r: number): string { void r; return ''; }
-  resourceDroppedAttributesCount(r: number): number { void r; return 0; }
-  scopeResource(s: number): number { void s; return 0; }
-  scopeName(s: number): string { void s; return ''; }
-  scopeVersion(s: number): string { void s; return ''; }
-  scopeAttributes(s: number): Attributes { void s; throw new UnsupportedError('not implemented'); }
-  scopeSchemaUrl(s: number): string { void s; return ''; }
+  resourceAttributes(r: number): Attributes {
+    this.checkResource(r);
+    return new AttrView(this, OWNER_RESOURCE, r);
+  }
+  resourceSchemaUrl(r: number): string {
+    const rb = this.checkResource(r);
+    return utf8(this.arena.buf, this.res.i32[rb + R_SCHEMA_OFF], this.res.i32[rb + R_SCHEMA_LEN]);
+  }
+  resourceDroppedAttributesCount(r: number): number {
+    return this.res.u32[this.checkResource(r) + R_DROPPED];
+  }
+  scopeResource(s: number): number {
+    return this.scopes.i32[this.checkScope(s) + C_RESOURCE];
+  }
+  scopeName(s: number): string {
+    const cb = this.checkScope(s);
+    return utf8Interned(this.arena.buf, this.scopes.i32[cb + C_NAME_OFF], this.scopes.i32[cb + C_NAME_LEN]);
+  }
+  scopeVersion(s: number): string {
+    const cb = this.checkScope(s);
+    return utf8Interned(this.arena.buf, this.scopes.i32[cb + C_VERSION_OFF], this.scopes.i32[cb + C_VERSION_LEN]);
+  }
+  /** InstrumentationScope.dropped_attributes_count. */
+  scopeDroppedAttributesCount(s: number): number {
+    return this.scopes.u32[this.checkScope(s) + C_DROPPED];
+  }
+  scopeAttributes(s: number): Attributes {
+    this.checkScope(s);
+    return new AttrView(this, OWNER_SCOPE, s);
+  }
+  scopeSchemaUrl(s: number): string {
+    const cb = this.checkScope(s);
+    return utf8(this.arena.buf, this.scopes.i32[cb + C_SCHEMA_OFF], this.scopes.i32[cb + C_SCHEMA_LEN]);
+  }
+  /** Index of the first span of scope s, and how many (spans of a scope are contiguous). */
+  scopeFirstSpan(s: number): number {
+    return this.scopes.i32[this.checkScope(s) + C_FIRST_SPAN];
+  }
+  scopeSpanCount(s: number): number {
+    return this.scopes.i32[this.checkScope(s) + C_SPAN_COUNT];
+  }
+  /** Index of the first scope of resource r, and how many. */
+  resourceFirstScope(r: number): number {
+    return this.res.i32[this.checkResource(r) + R_FIRST_SCOPE];
+  }
+  resourceScopeCount(r: number): number {
+    return this.res.i32[this.checkResource(r) + R_SCOPE_COUNT];
+  }
 
   // ---- spans
-  spanScope(i: number): number { void i; return 0; }
-  spanResource(i: number): number { void i; return 0; }
-  /** 32 lowercase hex chars. */
-  traceIdHex(i: number): string { void i; return ''; }
-  /** The 16 trace id bytes as a view (no copy) — for hashing/sharding. */
-  traceIdBytes(i: number): Uint8Array { void i; return new Uint8Array(16); }
-  spanIdHex(i: number): string { void i; return ''; }
+  spanScope(i: number): number {
+    return this.spans.i32[this.sb(i) + S_SCOPE];
+  }
+  spanResource(i: number): number {
+    return this.scopes.i32[this.spans.i32[this.sb(i) + S_SCOPE] * C_STRIDE + C_RESOURCE];
+  }
+  /** 32 lowercase hex chars ('' when the span has no trace id). */
+  traceIdHex(i: number): string {
+    const sb = this.sb(i);
+    return this.hexAt(this.spans.i32[sb + S_TID_OFF], this.spans.i32[sb + S_TID_LEN]);
+  }
+  /** The 16 trace id bytes as a view (no copy) — for hashing/sharding. All zero when absent. */
+  traceIdBytes(i: number): Uint8Array {
+    const sb = this.sb(i);
+    const off = this.spans.i32[sb + S_TID_OFF];
+    if (off < 0 || this.spans.i32[sb + S_TID_LEN] !== 16) return EMPTY_ID;
+    return new Uint8Array(this.arena.sab, off, 16);
+  }
+  /** Offset of the 16 trace id bytes in `arenaBytes` (-1 when absent): hashing without creating a view. */
+  traceIdOffset(i: number): number {
+    const sb = this.sb(i);
+    return this.spans.i32[sb + S_TID_LEN] === 16 ? this.spans.i32[sb + S_TID_OFF] : -1;
+  }
+  /** The batch's byte arena (read only!): for traceIdOffset(). */
+  get arenaBytes(): Uint8Array {
+    return this.arena.u8;
+  }
+  spanIdHex(i: number): string {
+    const sb = this.sb(i);
+    return this.hexAt(this.spans.i32[sb + S_SID_OFF], this.spans.i32[sb + S_SID_LEN]);
+  }
   /** '' when absent. */
-  parentSpanIdHex(i: number): string { void i; return ''; }
-  traceState(i: number): string { void i; return ''; }
-  flags(i: number): number { void i; return 0; }
-  name(i: number): string { void i; return ''; }
-  kind(i: number): number { void i; return 0; }
-  startTimeUnixNano(i: number): bigint { void i; return 0n; }
-  endTimeUnixNano(i: number): bigint { void i; return 0n; }
+  parentSpanIdHex(i: number): string {
+    const sb = this.sb(i);
+    return this.hexAt(this.spans.i32[sb + S_PSID_OFF], this.spans.i32[sb + S_PSID_LEN]);
+  }
+  traceState(i: number): string {
+    const sb = this.sb(i);
+    return utf8(this.arena.buf, this.spans.i32[sb + S_TSTATE_OFF], this.spans.i32[sb + S_TSTATE_LEN]);
+  }
+  flags(i: number): number {
+    return this.spans.u32[this.sb(i) + S_FLAGS];
+  }
+  name(i: number): string {
+    const sb = this.sb(i);
+    return utf8Interned(this.arena.buf, this.spans.i32[sb + S_NAME_OFF], this.spans.i32[sb + S_NAME_LEN]);
+  }
+  kind(i: number): number {
+    return this.spans.i32[this.sb(i) + S_KIND];
+  }
+  startTimeUnixNano(i: number): bigint {
+    const sb = this.sb(i);
+    return u64ToBigInt(this.spans.u32[sb + S_START_LO], this.spans.u32[sb + S_START_HI]);
+  }
+  endTimeUnixNano(i: number): bigint {
+    const sb = this.sb(i);
+    return u64ToBigInt(this.spans.u32[sb + S_END_LO], this.spans.u32[sb + S_END_HI]);
+  }
+  /** Start time in milliseconds since the epoch, as a double (no BigInt). */
+  startTimeMs(i: number): number {
+    const sb = this.sb(i);
+    return (this.spans.u32[sb + S_START_HI] * 4294967296 + this.spans.u32[sb + S_START_LO]) / 1e6;
+  }
   /** end - start in nanoseconds as a double (latency policies). */
-  durationNanos(i: number): number { void i; return 0; }
-  spanAttributes(i: number): Attributes { void i; throw new UnsupportedError('not implemented'); }
-  droppedAttributesCount(i: number): number { void i; return 0; }
-  statusCode(i: number): number { void i; return 0; }
-  statusMessage(i: number): string { void i; return ''; }
-  eventCount(i: number): number { void i; return 0; }
-  droppedEventsCount(i: number): number { void i; return 0; }
-  linkCount(i: number): number { void i; return 0; }
-  droppedLinksCount(i: number): number { void i; return 0; }
+  durationNanos(i: number): number {
+    const sb = this.sb(i);
+    const u = this.spans.u32;
+    return (u[sb + S_END_HI] - u[sb + S_START_HI]) * 4294967296 + (u[sb + S_END_LO] - u[sb + S_START_LO]);
+  }
+  spanAttributes(i: number): Attributes {
+    this.sb(i);
+    return new AttrView(this, OWNER_SPAN, i);
+  }
+  droppedAttributesCount(i: number): number {
+    return this.spans.u32[this.sb(i) + S_DROP_ATTRS];
+  }
+  statusCode(i: number): number {
+    return this.spans.i32[this.sb(i) + S_SCODE];
+  }
+  statusMessage(i: number): string {
+    const sb = this.sb(i);
+    return utf8(this.arena.buf, this.spans.i32[sb + S_SMSG_OFF], this.spans.i32[sb + S_SMSG_LEN]);
+  }
+  eventCount(i: number): number {
+    return this.spans.i32[this.sb(i) + S_EVENT_N];
+  }
+  droppedEventsCount(i: number): number {
+    return this.spans.u32[this.sb(i) + S_DROP_EVENTS];
+  }
+  linkCount(i: number): number {
+    return this.spans.i32[this.sb(i) + S_LINK_N];
+  }
+  droppedLinksCount(i: number): number {
+    return this.spans.u32[this.sb(i) + S_DROP_LINKS];
+  }
   /** Event e of span i (0 <= e < eventCount(i)). */
-  eventName(i: number, e: number): string { void i; void e; return ''; }
-  eventTimeUnixNano(i: number, e: number): bigint { void i; void e; return 0n; }
-  eventAttributes(i: number, e: number): Attributes { void i; void e; throw new UnsupportedError('not implemented'); }
-  eventDroppedAttributesCount(i: number, e: number): number { void i; void e; return 0; }
+  eventName(i: number, e: number): string {
+    const eb = this.eb(i, e);
+    return utf8Interned(this.arena.buf, this.events.i32[eb + E_NAME_OFF], this.events.i32[eb + E_NAME_LEN]);
+  }
+  eventTimeUnixNano(i: number, e: number): bigint {
+    const eb = this.eb(i, e);
+    return u64ToBigInt(this.events.u32[eb + E_TIME_LO], this.events.u32[eb + E_TIME_HI]);
+  }
+  eventAttributes(i: number, e: number): Attributes {
+    return new AttrView(this, OWNER_EVENT, this.eb(i, e) / E_STRIDE, i);
+  }
+  eventDroppedAttributesCount(i: number, e: number): number {
+    return this.events.u32[this.eb(i, e) + E_DROPPED];
+  }
   /** Link l of span i (0 <= l < linkCount(i)). */
-  linkTraceIdHex(i: number, l: number): string { void i; void l; return ''; }
-  linkSpanIdHex(i: number, l: number): string { void i; void l; return ''; }
-  linkTraceState(i: number, l: number): string { void i; void l; return ''; }
-  linkFlags(i: number, l: number): number { void i; void l; return 0; }
-  linkAttributes(i: number, l: number): Attributes { void i; void l; throw new UnsupportedError('not implemented'); }
-  linkDroppedAttributesCount(i: number, l: number): number { void i; void l; return 0; }
+  linkTraceIdHex(i: number, l: number): string {
+    const lb = this.lb(i, l);
+    return this.hexAt(this.links.i32[lb + L_TID_OFF], this.links.i32[lb + L_TID_LEN]);
+  }
+  linkSpanIdHex(i: number, l: number): string {
+    const lb = this.lb(i, l);
+    return this.hexAt(this.links.i32[lb + L_SID_OFF], this.links.i32[lb + L_SID_LEN]);
+  }
+  linkTraceState(i: number, l: number): string {
+    const lb = this.lb(i, l);
+    return utf8(this.arena.buf, this.links.i32[lb + L_TSTATE_OFF], this.links.i32[lb + L_TSTATE_LEN]);
+  }
+  linkFlags(i: number, l: number): number {
+    return this.links.u32[this.lb(i, l) + L_FLAGS];
+  }
+  linkAttributes(i: number, l: number): Attributes {
+    return new AttrView(this, OWNER_LINK, this.lb(i, l) / L_STRIDE, i);
+  }
+  linkDroppedAttributesCount(i: number, l: number): number {
+    return this.links.u32[this.lb(i, l) + L_DROPPED];
+  }
 
   // ---- span mutation (marks the span dirty)
-  setName(i: number, name: string): void { void i; void name; }
-  setStatus(i: number, code: number, message: string): void { void i; void code; void message; }
+  setName(i: number, name: string): void {
+    const sb = this.sb(i);
+    const len = utf8Length(name);
+    const off = len === 0 ? -1 : this.arena.appendString(name, len);
+    this.spans.i32[sb + S_NAME_OFF] = off;
+    this.spans.i32[sb + S_NAME_LEN] = len;
+    markSpanDirty(this, i, SD_NAME);
+  }
+  setStatus(i: number, code: number, message: string): void {
+    const sb = this.sb(i);
+    const len = utf8Length(message);
+    const off = len === 0 ? -1 : this.arena.appendString(message, len);
+    const s32 = this.spans.i32;
+    s32[sb + S_SMSG_OFF] = off;
+    s32[sb + S_SMSG_LEN] = len;
+    s32[sb + S_SCODE] = code | 0;
+    s32[sb + S_BITS] = (s32[sb + S_BITS] & ~SB_SCODE) | SB_STATUS_SET | (code !== 0 ? SB_SCODE : 0);
+    markSpanDirty(this, i, SD_STATUS);
+  }
+
+  // ---- internals
+  private sb(i: number): number {
+    if (!(i >= 0 && i < this.spans.rows)) throw new RangeError(`span index ${i} out of range [0, ${this.spans.rows})`);
+    return i * S_STRIDE;
+  }
+  private checkScope(s: number): number {
+    if (!(s >= 0 && s < this.scopes.rows)) throw new RangeError(`scope index ${s} out of range [0, ${this.scopes.rows})`);
+    return s * C_STRIDE;
+  }
+  private checkResource(r: number): number {
+    if (!(r >= 0 && r < this.res.rows)) throw new RangeError(`resource index ${r} out of range [0, ${this.res.rows})`);
+    return r * R_STRIDE;
+  }
+  private hexAt(off: number, len: number): string {
+    return off < 0 ? '' : hex(this.arena.u8, off, len);
+  }
+  private eventFirst(i: number): number {
+    const sb = i * S_STRIDE;
+    let f = this.spans.i32[sb + S_EVENT_FIRST];
+    if (f < 0) {
+      f = parseEvents(this, i);
+      this.spans.i32[sb + S_EVENT_FIRST] = f;
+    }
+    return f;
+  }
+  private linkFirst(i: number): number {
+    const sb = i * S_STRIDE;
+    let f = this.spans.i32[sb + S_LINK_FIRST];
+    if (f < 0) {
+      f = parseLinks(this, i);
+      this.spans.i32[sb + S_LINK_FIRST] = f;
+    }
+    return f;
+  }
+  /** Base index of event e of span i in events.i32. */
+  private eb(i: number, e: number): number {
+    const sb = this.sb(i);
+    const n = this.spans.i32[sb + S_EVENT_N];
+    if (!(e >= 0 && e < n)) throw new RangeError(`event index ${e} out of range [0, ${n})`);
+    return (this.eventFirst(i) + e) * E_STRIDE;
+  }
+  private lb(i: number, l: number): number {
+    const sb = this.sb(i);
+    const n = this.spans.i32[sb + S_LINK_N];
+    if (!(l >= 0 && l < n)) throw new RangeError(`link index ${l} out of range [0, ${n})`);
+    return (this.linkFirst(i) + l) * L_STRIDE;
+  }
 }

@@ -1,0 +1,23 @@
+// The one place every component is registered. `otelcol-ts components`, config validation and the README
+// component table (checked by test/docs/readme.test.ts) all come from this list.
+
+import type { AnyFactory } from './component/types';
+import { otlpReceiverFactory } from './receivers/otlp/factory';
+import { batchProcessorFactory } from './processors/batch/factory';
+import { memoryLimiterProcessorFactory } from './processors/memory_limiter/factory';
+import { attributesProcessorFactory } from './processors/attributes/factory';
+import { otlpExporterFactory } from './exporters/otlp/factory';
+import { otlpHttpExporterFactory } from './exporters/otlphttp/factory';
+import { debugExporterFactory } from './exporters/debug/factory';
+import { healthCheckExtensionFactory } from './extensions/health_check/factory';
+
+export const factories: AnyFactory[] = [
+  otlpReceiverFactory,
+  memoryLimiterProcessorFactory,
+  batchProcessorFactory,
+  attributesProcessorFactory,
+  otlpExporterFactory,
+  otlpHttpExporterFactory,
+  debugExporterFactory,
+  healthCheckExtensionFactory,
+];

@@ -1,0 +1,162 @@
+// OTLP/gRPC trace exporter: one grpc-js channel per exporter, raw-Buffer (de)serializers, so a batch nobody
+// modified goes out as its original bytes (TraceBatch.encode() copies them) and the response is read by a small
+// protobuf reader. Errors are classified like the Go otlpexporter (processError/shouldRetry):
+//   retryable: CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS,
+//              RESOURCE_EXHAUSTED only when the server sent a google.rpc.RetryInfo (its delay is honoured);
+//   permanent: everything else (INVALID_ARGUMENT, UNIMPLEMENTED, UNAUTHENTICATED, ...).
+// A partial success is logged (warn "Partial success response") and its rejected spans counted as failed.
+
+import * as grpc from '@grpc/grpc-js';
+import * as tls from 'node:tls';
+import type { Logger } from '../../component/types';
+import { GrpcStatus } from '../../errors';
+import type { TraceBatch } from '../../pdata/traces';
+import { BackendError, grpcCodeName } from '../exporterhelper/errors';
+import type { PushResult } from '../exporterhelper/exporter-helper';
+import { decodePartialSuccess, decodeRpcStatus, retryInfoSeconds } from '../internal/otlp-response';
+import { httpStatusFromGrpc } from '../internal/status-map';
+import { loadClientTls } from '../internal/tls';
+import { userAgent } from '../internal/user-agent';
+import { LimitedLogger } from '../exporterhelper/log-limiter';
+import { parseGrpcEndpoint, type OtlpExporterConfig } from './config';
+
+export const TRACE_EXPORT_METHOD = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+
+/** HTTP/2 flow-control window: grpc-js's 64 KiB default caps a channel at a few hundred 500-span requests/s. */
+export const FLOW_CONTROL_WINDOW = 8 * 1024 * 1024;
+
+const toBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const identity = (b: Buffer): Buffer => b;
+
+/** Go's shouldRetry. */
+export function isRetryableGrpcCode(code: number, hasRetryInfo: boolean): boolean {
+  switch (code) {
+    case GrpcStatus.CANCELLED:
+    case GrpcStatus.DEADLINE_EXCEEDED:
+    case GrpcStatus.ABORTED:
+    case GrpcStatus.OUT_OF_RANGE:
+    case GrpcStatus.UNAVAILABLE:
+    case GrpcStatus.DATA_LOSS:
+      return true;
+    case GrpcStatus.RESOURCE_EXHAUSTED:
+      return hasRetryInfo;
+    default:
+      return false;
+  }
+}
+
+/** Go's processError: a grpc-js error as a BackendError (status, retryability, server-requested delay). */
+export function classifyGrpcError(err: grpc.ServiceError): BackendError {
+  const code = typeof err.code === 'number' ? err.code : GrpcStatus.UNKNOWN;
+  let retryDelay: number | undefined;
+  const bin = err.metadata?.get('grpc-status-details-bin')[0];
+  if (Buffer.isBuffer(bin)) {
+    try {
+      retryDelay = retryInfoSeconds(decodeRpcStatus(bin));
+    } catch {
+      // unreadable details: no RetryInfo
+    }
+  }
+  const retryable = isRetryableGrpcCode(code, retryDelay !== undefined);
+  return new BackendError(`rpc error: code = ${grpcCodeName(code)} desc = ${err.details ?? err.message}`, {
+    retryable,
+    grpcStatus: code,
+    httpStatus: httpStatusFromGrpc(code),
+    retryAfterSeconds: retryable && retryDelay ? retryDelay : undefined,
+    cause: err,
+  });
+}
+
+export class OtlpGrpcTraceClient {
+  private client: grpc.Client | undefined;
+  private readonly metadata: grpc.Metadata;
+  private readonly log: LimitedLogger;
+
+  constructor(
+    private readonly cfg: OtlpExporterConfig,
+    logger: Logger,
+  ) {
+    this.log = new LimitedLogger(logger);
+    this.metadata = new grpc.Metadata({ waitForReady: cfg.wait_for_ready });
+    for (const [k, v] of Object.entries(cfg.headers)) {
+      if (k.toLowerCase().endsWith('-bin')) this.metadata.set(k, Buffer.from(v));
+      else this.metadata.set(k, v);
+    }
+  }
+
+  /** Opens the channel (TLS files are read here) and starts connecting, like Go's ToClientConn + Connect. */
+  async start(): Promise<void> {
+    const cfg = this.cfg;
+    const ep = parseGrpcEndpoint(cfg.endpoint);
+    const loaded = await loadClientTls(cfg.tls);
+    let creds: grpc.ChannelCredentials;
+    const options: grpc.ChannelOptions = {
+      'grpc.primary_user_agent': cfg.user_agent || userAgent(),
+      'grpc.default_compression_algorithm': cfg.compression === 'gzip' ? grpc.compressionAlgorithms.gzip : grpc.compressionAlgorithms.identity,
+      'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW,
+      'grpc.max_send_message_length': -1,
+      'grpc.max_receive_message_length': 4 * 1024 * 1024,
+    };
+    if (cfg.balancer_name) options['grpc.service_config'] = JSON.stringify({ loadBalancingConfig: [{ [cfg.balancer_name]: {} }] });
+    if (cfg.authority) options['grpc.default_authority'] = cfg.authority;
+    if (cfg.keepalive) {
+      options['grpc.keepalive_time_ms'] = cfg.keepalive.time;
+      options['grpc.keepalive_timeout_ms'] = cfg.keepalive.timeout;
+      options['grpc.keepalive_permit_without_calls'] = cfg.keepalive.permit_without_stream ? 1 : 0;
+    }
+    if (loaded) {
+      const ctx = tls.createSecureContext({ ca: loaded.ca, cert: loaded.cert, key: loaded.key, minVersion: loaded.minVersion, maxVersion: loaded.maxVersion });
+      creds = grpc.credentials.createFromSecureContext(ctx, { rejectUnauthorized: loaded.rejectUnauthorized });
+      if (loaded.servername) options['grpc.ssl_target_name_override'] = loaded.servername;
+    } else if (ep.https) {
+      creds = grpc.credentials.createSsl();
+    } else {
+      creds = grpc.credentials.createInsecure();
+    }
+    this.client = new grpc.Client(ep.target, creds, options);
+    this.client.getChannel().getConnectivityState(true);
+  }
+
+  /** One Export call. */
+  push = (batch: TraceBatch, signal: AbortSignal): Promise<PushResult | void> => {
+    const client = this.client;
+    if (!client) return Promise.reject(new BackendError('otlp exporter not started', { retryable: true }));
+    const body = toBuffer(batch.encode());
+    const callOpts: grpc.CallOptions = {};
+    if (this.cfg.timeout > 0) callOpts.deadline = Date.now() + this.cfg.timeout;
+    return new Promise<PushResult | void>((resolve, reject) => {
+      const call = client.makeUnaryRequest<Buffer, Buffer>(TRACE_EXPORT_METHOD, identity, identity, body, this.metadata.clone(), callOpts, (err, resp) => {
+        signal.removeEventListener('abort', onAbort);
+        if (err) {
+          reject(classifyGrpcError(err));
+          return;
+        }
+        if (!resp || resp.length === 0) {
+          resolve();
+          return;
+        }
+        let ps;
+        try {
+          ps = decodePartialSuccess(resp);
+        } catch (e) {
+          reject(new BackendError(`rpc error: code = Internal desc = failed to decode the export response: ${(e as Error).message}`, { retryable: false, grpcStatus: GrpcStatus.INTERNAL }));
+          return;
+        }
+        if (ps.errorMessage !== '' || ps.rejected !== 0) {
+          this.log.warn('Partial success response', { message: ps.errorMessage, dropped_spans: ps.rejected });
+          resolve({ rejectedItems: ps.rejected, message: ps.errorMessage });
+          return;
+        }
+        resolve();
+      });
+      const onAbort = () => call.cancel();
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+  };
+
+  async shutdown(): Promise<void> {
+    this.client?.close();
+    this.client = undefined;
+  }
+}

@@ -1,0 +1,300 @@
+// THE layout of a TraceBatch: every SharedArrayBuffer, column and offset is defined here and only here.
+//
+// A batch is 7 SharedArrayBuffers (so it can move to a worker thread without copying):
+//
+//   buffer  what                        row layout (Int32 words per row = *_STRIDE)
+//   ------  --------------------------  ------------------------------------------------------------
+//   0       arena: bytes                the request's wire bytes (copied once), then appended bytes
+//                                       (strings/values written by mutations, unknown wrapper fields)
+//   1       resources                   R_* below, one row per ResourceSpans
+//   2       scopes                      C_* below, one row per ScopeSpans
+//   3       spans                       S_* below, one row per Span (wire order)
+//   4       attributes                  A_* below, one row per KeyValue (rows of one owner are contiguous)
+//   5       events                      E_* below (rows of one span contiguous)
+//   6       links                       L_* below (rows of one span contiguous)
+//
+// Conventions:
+//   * Every `*_OFF` column is a byte offset into the arena and is paired with the `*_LEN` column right after
+//     it. OFF = -1 means "field absent" (explicit presence, so untouched data re-encodes byte-identically).
+//     Ranges of messages (S_OFF, R_MSG_OFF, ...) point at the message CONTENT (after tag and length).
+//   * 64-bit values are two uint32 words (lo, hi) stored in the Int32 row; read them with the Uint32 view.
+//   * `*_ATTR_FIRST` = -1 until the owner's attributes are parsed into the attribute table (lazy decode);
+//     `*_ATTR_N` is always the owner's attribute count (from the index before parsing).
+//   * Same for events/links of a span: S_EVENT_FIRST / S_LINK_FIRST = -1 until parsed.
+//   * A resource/scope whose raw wrapper range is not usable (slice/filter dropped some of its spans) has
+//     R_RS_OFF / C_SS_OFF = -1 and is rebuilt from its pieces when encoded.
+//
+// `REFS_*` list the (OFF, LEN) column pairs of each table that point into the arena: what relocation
+// (concat, slice, filter, clone) must rewrite when bytes move to a new arena.
+
+export const LAYOUT_VERSION = 1;
+
+// ---- resources (one row per ResourceSpans)
+export const R_RS_OFF = 0; //          ResourceSpans content range (-1: rebuilt from pieces when encoded)
+export const R_RS_LEN = 1;
+export const R_MSG_OFF = 2; //         Resource message content (-1: absent)
+export const R_MSG_LEN = 3;
+export const R_SCHEMA_OFF = 4; //      ResourceSpans.schema_url (-1: absent)
+export const R_SCHEMA_LEN = 5;
+export const R_UNK_OFF = 6; //         unknown ResourceSpans fields, already encoded, concatenated (-1: none)
+export const R_UNK_LEN = 7;
+export const R_DROPPED = 8; //         Resource.dropped_attributes_count
+export const R_ATTR_N = 9;
+export const R_ATTR_FIRST = 10;
+export const R_FIRST_SCOPE = 11;
+export const R_SCOPE_COUNT = 12;
+export const R_BITS = 13; //           presence / dirty bits (RB_*)
+export const R_STRIDE = 14;
+export const REFS_RESOURCE = [R_RS_OFF, R_MSG_OFF, R_SCHEMA_OFF, R_UNK_OFF] as const;
+
+export const RB_DROPPED = 1 << 0; //   dropped_attributes_count present on the wire
+export const RB_EXTRA = 1 << 1; //     Resource message has fields the columns do not own (entity_refs, unknown)
+export const RB_DIRTY = 1 << 8; //     attributes modified: Resource message must be rewritten
+export const RB_DESC = 1 << 9; //      a scope/span below is modified: wrapper must be rebuilt
+
+// ---- scopes (one row per ScopeSpans)
+export const C_SS_OFF = 0; //          ScopeSpans content range (-1: rebuilt from pieces)
+export const C_SS_LEN = 1;
+export const C_MSG_OFF = 2; //         InstrumentationScope content (-1: absent)
+export const C_MSG_LEN = 3;
+export const C_NAME_OFF = 4;
+export const C_NAME_LEN = 5;
+export const C_VERSION_OFF = 6;
+export const C_VERSION_LEN = 7;
+export const C_SCHEMA_OFF = 8; //      ScopeSpans.schema_url
+export const C_SCHEMA_LEN = 9;
+export const C_UNK_OFF = 10; //        unknown ScopeSpans fields (encoded, concatenated)
+export const C_UNK_LEN = 11;
+export const C_DROPPED = 12;
+export const C_ATTR_N = 13;
+export const C_ATTR_FIRST = 14;
+export const C_RESOURCE = 15;
+export const C_FIRST_SPAN = 16;
+export const C_SPAN_COUNT = 17;
+export const C_BITS = 18; //           CB_*
+export const C_STRIDE = 19;
+export const REFS_SCOPE = [C_SS_OFF, C_MSG_OFF, C_NAME_OFF, C_VERSION_OFF, C_SCHEMA_OFF, C_UNK_OFF] as const;
+
+export const CB_DROPPED = 1 << 0;
+export const CB_EXTRA = 1 << 1; //     InstrumentationScope has unknown fields
+export const CB_DIRTY = 1 << 8;
+export const CB_DESC = 1 << 9;
+
+// ---- spans
+export const S_OFF = 0; //             Span content range
+export const S_LEN = 1;
+export const S_TID_OFF = 2; //         trace_id (len 0 or 16)
+export const S_TID_LEN = 3;
+export const S_SID_OFF = 4; //         span_id (len 0 or 8)
+export const S_SID_LEN = 5;
+export const S_PSID_OFF = 6; //        parent_span_id (len 0 or 8)
+export const S_PSID_LEN = 7;
+export const S_TSTATE_OFF = 8;
+export const S_TSTATE_LEN = 9;
+export const S_NAME_OFF = 10;
+export const S_NAME_LEN = 11;
+export const S_STATUS_OFF = 12; //     Status message content (-1: absent)
+export const S_STATUS_LEN = 13;
+export const S_SMSG_OFF = 14; //       Status.message
+export const S_SMSG_LEN = 15;
+export const S_SCODE = 16; //          Status.code
+export const S_KIND = 17;
+export const S_START_LO = 18;
+export const S_START_HI = 19;
+export const S_END_LO = 20;
+export const S_END_HI = 21;
+export const S_FLAGS = 22;
+export const S_DROP_ATTRS = 23;
+export const S_DROP_EVENTS = 24;
+export const S_DROP_LINKS = 25;
+export const S_ATTR_N = 26;
+export const S_EVENT_N = 27;
+export const S_LINK_N = 28;
+export const S_ATTR_FIRST = 29;
+export const S_EVENT_FIRST = 30;
+export const S_LINK_FIRST = 31;
+export const S_SCOPE = 32;
+export const S_BITS = 33; //           SB_* presence bits (low 16) and SD_* dirty bits (high)
+export const S_STRIDE = 34;
+export const REFS_SPAN = [S_OFF, S_TID_OFF, S_SID_OFF, S_PSID_OFF, S_TSTATE_OFF, S_NAME_OFF, S_STATUS_OFF, S_SMSG_OFF] as const;
+
+export const SB_KIND = 1 << 0;
+export const SB_START = 1 << 1;
+export const SB_END = 1 << 2;
+export const SB_FLAGS = 1 << 3;
+export const SB_DROP_ATTRS = 1 << 4;
+export const SB_DROP_EVENTS = 1 << 5;
+export const SB_DROP_LINKS = 1 << 6;
+export const SB_SCODE = 1 << 7; //     Status.code present
+export const SB_EXTRA = 1 << 8; //     Span has unknown fields
+export const SB_STATUS_EXTRA = 1 << 9; // Status has unknown fields
+export const SB_STATUS_SET = 1 << 10; // Status written by setStatus (present even if it was absent)
+export const SD_NAME = 1 << 16; //     dirty bits: which fields the columns now own
+export const SD_ATTRS = 1 << 17;
+export const SD_EVENTS = 1 << 18;
+export const SD_LINKS = 1 << 19;
+export const SD_STATUS = 1 << 20;
+export const SD_ANY = SD_NAME | SD_ATTRS | SD_EVENTS | SD_LINKS | SD_STATUS;
+
+// ---- attributes (KeyValue rows)
+export const A_KEY_OFF = 0;
+export const A_KEY_LEN = 1;
+export const A_V0 = 2; //              string/bytes/array/kvlist: offset; int/double: lo word; bool: 0/1
+export const A_V1 = 3; //              string/bytes/array/kvlist: length; int/double: hi word
+export const A_RAW_OFF = 4; //         KeyValue content as on the wire (-1: written from the columns)
+export const A_RAW_LEN = 5;
+export const A_TYPE = 6; //            T_* in the low byte, AB_* bits above
+export const A_STRIDE = 7;
+// A_V0/A_V1 are an arena reference only for T_STRING/T_BYTES/T_ARRAY/T_KVLIST (see valueIsRef).
+export const REFS_ATTR = [A_KEY_OFF, A_RAW_OFF] as const;
+
+export const T_EMPTY = 0;
+export const T_STRING = 1;
+export const T_BOOL = 2;
+export const T_INT = 3;
+export const T_DOUBLE = 4;
+export const T_BYTES = 5;
+export const T_ARRAY = 6; //           V0/V1 = ArrayValue content range
+export const T_KVLIST = 7; //          V0/V1 = KeyValueList content range
+export const T_MASK = 0xff;
+export const AB_VALUE = 1 << 8; //     KeyValue.value present
+export const AB_EXTRA = 1 << 9; //     KeyValue/AnyValue has unknown fields: always copied raw
+export const valueIsRef = (t: number): boolean => t === T_STRING || t === T_BYTES || t === T_ARRAY || t === T_KVLIST;
+
+// ---- events
+export const E_OFF = 0;
+export const E_LEN = 1;
+export const E_NAME_OFF = 2;
+export const E_NAME_LEN = 3;
+export const E_TIME_LO = 4;
+export const E_TIME_HI = 5;
+export const E_DROPPED = 6;
+export const E_ATTR_N = 7;
+export const E_ATTR_FIRST = 8;
+export const E_BITS = 9;
+export const E_STRIDE = 10;
+export const REFS_EVENT = [E_OFF, E_NAME_OFF] as const;
+export const EB_TIME = 1 << 0;
+export const EB_DROPPED = 1 << 1;
+export const EB_EXTRA = 1 << 2;
+export const EB_DIRTY = 1 << 8;
+
+// ---- links
+export const L_OFF = 0;
+export const L_LEN = 1;
+export const L_TID_OFF = 2;
+export const L_TID_LEN = 3;
+export const L_SID_OFF = 4;
+export const L_SID_LEN = 5;
+export const L_TSTATE_OFF = 6;
+export const L_TSTATE_LEN = 7;
+export const L_FLAGS = 8;
+export const L_DROPPED = 9;
+export const L_ATTR_N = 10;
+export const L_ATTR_FIRST = 11;
+export const L_BITS = 12;
+export const L_STRIDE = 13;
+export const REFS_LINK = [L_OFF, L_TID_OFF, L_SID_OFF, L_TSTATE_OFF] as const;
+export const LB_FLAGS = 1 << 0;
+export const LB_DROPPED = 1 << 1;
+export const LB_EXTRA = 1 << 2;
+export const LB_DIRTY = 1 << 8;
+
+// ---- transfer meta (TraceBatchTransfer.meta indexes)
+export const M_VERSION = 0;
+export const M_ARENA_USED = 1;
+export const M_RESOURCES = 2;
+export const M_SCOPES = 3;
+export const M_SPANS = 4;
+export const M_ATTRS = 5;
+export const M_EVENTS = 6;
+export const M_LINKS = 7;
+export const M_ORIG_LEN = 8; //        length of the original request at arena offset 0, -1 if not a whole request
+export const M_ATTR_HINT = 9; //       total attribute count of the batch (capacity hint for lazy parsing)
+export const M_LENGTH = 10;
+
+/** A growable table of fixed-stride Int32 rows in a SharedArrayBuffer (or a plain buffer for decode scratch). */
+export class Table {
+  buf: ArrayBufferLike;
+  i32: Int32Array;
+  u32: Uint32Array;
+  rows = 0;
+  constructor(readonly stride: number, capacityRows: number, readonly shared = true, buf?: ArrayBufferLike) {
+    this.buf = buf ?? (shared ? new SharedArrayBuffer(capacityRows * stride * 4) : new ArrayBuffer(capacityRows * stride * 4));
+    this.i32 = new Int32Array(this.buf);
+    this.u32 = new Uint32Array(this.buf);
+  }
+  get capacity(): number {
+    return (this.i32.length / this.stride) | 0;
+  }
+  /** Make room for `extra` more rows (reallocates: views taken before are stale). */
+  ensure(extra: number): void {
+    const need = (this.rows + extra) * this.stride;
+    if (need <= this.i32.length) return;
+    let cap = Math.max(this.i32.length * 2, need, 64 * this.stride);
+    cap -= cap % this.stride;
+    if (cap < need) cap += this.stride;
+    const nb = this.shared ? new SharedArrayBuffer(cap * 4) : new ArrayBuffer(cap * 4);
+    const n32 = new Int32Array(nb);
+    n32.set(this.i32.subarray(0, this.rows * this.stride));
+    this.buf = nb;
+    this.i32 = n32;
+    this.u32 = new Uint32Array(nb);
+  }
+  /** Append one row (uninitialised) and return its base index into i32/u32. */
+  add(): number {
+    if ((this.rows + 1) * this.stride > this.i32.length) this.ensure(1);
+    return this.rows++ * this.stride;
+  }
+  /** A shared copy of the first `rows` rows with room for `extraRows` more. */
+  sharedCopy(extraRows = 0): Table {
+    const t = new Table(this.stride, this.rows + extraRows, true);
+    t.i32.set(this.i32.subarray(0, this.rows * this.stride));
+    t.rows = this.rows;
+    return t;
+  }
+}
+
+/** Bytes in a SharedArrayBuffer: the wire bytes first, appended bytes after `used`. */
+export class Arena {
+  sab: SharedArrayBuffer;
+  u8: Uint8Array;
+  /** Buffer view of the same memory (utf8Slice / write). */
+  buf: Buffer;
+  used: number;
+  constructor(capacity: number, used = 0, sab?: SharedArrayBuffer) {
+    this.sab = sab ?? new SharedArrayBuffer(capacity);
+    this.u8 = new Uint8Array(this.sab);
+    this.buf = Buffer.from(this.sab);
+    this.used = used;
+  }
+  ensure(extra: number): void {
+    const need = this.used + extra;
+    if (need <= this.u8.length) return;
+    const cap = Math.max(need, this.u8.length * 2, 256);
+    const n = new SharedArrayBuffer(cap);
+    const u8 = new Uint8Array(n);
+    u8.set(this.u8.subarray(0, this.used));
+    this.sab = n;
+    this.u8 = u8;
+    this.buf = Buffer.from(n);
+  }
+  /** Reserve `n` bytes at the end; returns their offset. */
+  reserve(n: number): number {
+    this.ensure(n);
+    const off = this.used;
+    this.used += n;
+    return off;
+  }
+  /** Append a UTF-8 string; returns its offset (length = Buffer.byteLength(s)). */
+  appendString(s: string, byteLen: number): number {
+    const off = this.reserve(byteLen);
+    if (byteLen > 0) this.buf.write(s, off, byteLen, 'utf8');
+    return off;
+  }
+  appendBytes(src: Uint8Array, start = 0, end = src.length): number {
+    const off = this.reserve(end - start);
+    this.u8.set(src.subarray(start, end), off);
+    return off;
+  }
+}

@@ -1,0 +1,185 @@
+// The running collector: builds the pipeline graph from a validated config, then starts and stops it in the
+// Go collector's order.
+//
+// start():    self-metrics endpoint, extensions (in service.extensions order), exporters, processors (from the
+//             end of each pipeline back to its start), receivers — every consumer is ready before anything can
+//             send to it. Then `pipelinesReady` turns true.
+// shutdown(): `pipelinesReady` turns false, then the reverse: receivers first (they stop accepting), processors
+//             from the start of each pipeline (so e.g. batch flushes into live exporters), exporters (they flush),
+//             extensions, the metrics endpoint.
+// Both are idempotent. A component that fails to start stops everything already started (in shutdown order)
+// and start() rejects with `cannot start pipelines: failed to start "otlp" receiver: ...`.
+
+import * as os from 'node:os';
+import type { ComponentId, CreateSettings, Logger } from '../component/types';
+import { Lifecycle } from '../component/types';
+import { OtelTsError, GrpcStatus, isOtelTsError, type ErrorCode } from '../errors';
+import type { CollectorConfig } from '../config/config';
+import type { MetricRegistry } from '../telemetry/metrics';
+import { buildGraph, errorMessage, type Graph, type GraphNode } from './graph';
+import { ServiceHost } from './host';
+import type { FactoryKind } from './registry';
+import {
+  MetricsServer,
+  SERVICE_NAME,
+  createServiceLogger,
+  createServiceRegistry,
+  registerProcessMetrics,
+  serviceResource,
+  type BuildInfo,
+} from './telemetry';
+
+/** The collector could not start (a component or the metrics endpoint failed). */
+export class StartError extends OtelTsError {
+  constructor(message: string, cause: unknown) {
+    const code: ErrorCode = isOtelTsError(cause) ? cause.code : 'OTELTS_ERR_INTERNAL';
+    super(code, message, GrpcStatus.INTERNAL, 500, false, { cause });
+  }
+}
+
+/** Some components failed to shut down cleanly (every component was still asked to stop). */
+export class ShutdownFailedError extends OtelTsError {
+  readonly errors: readonly unknown[];
+  constructor(errors: readonly unknown[]) {
+    super('OTELTS_ERR_INTERNAL', `shutdown finished with errors: ${errors.map(errorMessage).join('; ')}`, GrpcStatus.INTERNAL, 500, false);
+    this.errors = errors;
+  }
+}
+
+export interface ServiceOptions {
+  config: CollectorConfig;
+  /** Root logger; default: built from service.telemetry.logs. */
+  logger?: Logger;
+  buildInfo?: BuildInfo;
+  /** Shared metric registry; default: a new one labelled with the service resource. */
+  metrics?: MetricRegistry;
+  /** Warnings found while loading the config (logged at construction). */
+  warnings?: readonly string[];
+}
+
+export class Service {
+  readonly host = new ServiceHost();
+  readonly metrics: MetricRegistry;
+  readonly logger: Logger;
+  readonly buildInfo: BuildInfo;
+  private readonly graph: Graph;
+  private readonly lifecycle = new Lifecycle();
+  private readonly metricsServer: MetricsServer | undefined;
+  private readonly config: CollectorConfig;
+
+  /** Builds every component (opens nothing). Throws a ConfigError when a factory rejects its config. */
+  constructor(opts: ServiceOptions) {
+    this.config = opts.config;
+    const tel = opts.config.service.telemetry;
+    this.buildInfo = opts.buildInfo ?? { command: SERVICE_NAME, version: '0.0.0' };
+    this.logger = opts.logger ?? createServiceLogger(tel);
+    const resource = serviceResource(tel, this.buildInfo);
+    this.metrics = opts.metrics ?? createServiceRegistry(resource);
+    for (const w of [...(opts.warnings ?? []), ...tel.warnings]) this.logger.warn(w);
+
+    const level = tel.metrics.level;
+    if (level !== 'none' && tel.metrics.pull.length) {
+      const before = registerProcessMetrics(this.metrics);
+      this.metricsServer = new MetricsServer(this.metrics, tel.metrics.pull, before, this.logger);
+    } else if (level === 'none') {
+      this.logger.info('Internal metrics telemetry disabled');
+    }
+
+    const settingsFor = (kind: FactoryKind, id: ComponentId, fields: Record<string, string>): CreateSettings => ({
+      id,
+      kind,
+      logger: this.logger.child({ 'otelcol.component.id': id.id, 'otelcol.component.kind': kind, ...fields }),
+      meter: this.metrics,
+      metricsLevel: level,
+    });
+    this.graph = buildGraph(opts.config, settingsFor);
+    for (const n of this.allNodes()) this.host.register(n.key, n.instance);
+  }
+
+  /** Every node in start order. */
+  private allNodes(): GraphNode[] {
+    const procs: GraphNode[] = [];
+    for (const p of this.graph.processors) for (let i = p.nodes.length - 1; i >= 0; i--) procs.push(p.nodes[i]!);
+    return [...this.graph.extensions, ...this.graph.exporters, ...procs, ...this.graph.receivers];
+  }
+
+  /** Where the self-metrics endpoints listen (after start). */
+  metricsAddresses(): ReadonlyArray<{ host: string; port: number }> {
+    return this.metricsServer?.addresses() ?? [];
+  }
+
+  start(): Promise<void> {
+    return this.lifecycle.start(() => this.doStart());
+  }
+
+  shutdown(): Promise<void> {
+    return this.lifecycle.shutdown(() => this.doShutdown());
+  }
+
+  private async doStart(): Promise<void> {
+    this.logger.info(`Starting ${this.buildInfo.command}...`, { Version: this.buildInfo.version, NumCPU: os.availableParallelism?.() ?? os.cpus().length });
+    const started: GraphNode[] = [];
+    if (this.metricsServer) {
+      try {
+        await this.metricsServer.start();
+      } catch (e) {
+        throw new StartError(`cannot start the collector's telemetry: ${errorMessage(e)}`, e);
+      }
+    }
+    for (const node of this.allNodes()) {
+      this.host.setStatus(node.key, node.instance, 'starting');
+      try {
+        await node.component.start(this.host.forInstance(node.key, node.instance));
+      } catch (e) {
+        this.host.setStatus(node.key, node.instance, 'permanent_error');
+        this.logger.error('Failed to start component', { error: errorMessage(e), type: node.kind, id: node.id.id });
+        const what = `failed to start ${JSON.stringify(node.id.id)} ${node.kind}: ${errorMessage(e)}`;
+        const msg = node.kind === 'extension' ? `failed to start extensions: ${what}` : `cannot start pipelines: ${what}`;
+        // Roll back: stop the failed component and everything started, in shutdown order.
+        await this.stopNodes([node, ...started.reverse()], false);
+        this.host.setStatus(node.key, node.instance, 'permanent_error');
+        await this.metricsServer?.shutdown();
+        throw new StartError(msg, e);
+      }
+      if (node.kind === 'extension') this.host.addExtension(node.id.id, node.component);
+      started.push(node);
+      const st = this.host.componentStatuses().get(node.key);
+      // A component may already have reported its own status during start; keep an error it reported.
+      if (st !== 'recoverable_error' && st !== 'permanent_error') this.host.setStatus(node.key, node.instance, 'ok');
+    }
+    this.host.setPipelinesReady(true);
+    this.logger.info('Everything is ready. Begin running and processing data.');
+  }
+
+  /** Shut nodes down in the given order; returns the errors (never throws). */
+  private async stopNodes(nodes: readonly GraphNode[], report = true): Promise<unknown[]> {
+    const errors: unknown[] = [];
+    for (const node of nodes) {
+      this.host.setStatus(node.key, node.instance, 'stopping');
+      try {
+        await node.component.shutdown();
+        this.host.setStatus(node.key, node.instance, 'stopped');
+      } catch (e) {
+        errors.push(e);
+        this.host.setStatus(node.key, node.instance, 'permanent_error');
+        if (report) this.logger.error('Failed to shut down component', { error: errorMessage(e), type: node.kind, id: node.id.id });
+      }
+      if (node.kind === 'extension') this.host.removeExtension(node.id.id);
+    }
+    return errors;
+  }
+
+  private async doShutdown(): Promise<void> {
+    this.logger.info('Starting shutdown...');
+    this.host.setPipelinesReady(false);
+    const errors = await this.stopNodes(this.allNodes().reverse());
+    await this.metricsServer?.shutdown();
+    this.logger.info('Shutdown complete.');
+    if (errors.length) throw new ShutdownFailedError(errors);
+  }
+
+  /** The config this service runs. */
+  get collectorConfig(): CollectorConfig {
+    return this.config;
+  }
+}
