@@ -3,7 +3,7 @@
 
 import type { AnyValue, Attributes, ValueType } from './traces';
 import type { Parts } from './decode';
-import { parseAttrRange, forEachArrayValue, forEachKvlistValue } from './decode';
+import { parseAttrRange, forEachArrayValue, forEachKvlistValue, MAX_VALUE_DEPTH } from './decode';
 import {
   Table,
   R_STRIDE, R_ATTR_FIRST, R_ATTR_N, R_MSG_OFF, R_MSG_LEN, R_BITS, RB_DIRTY, RB_DESC,
@@ -325,7 +325,8 @@ function kvlistItems(x: unknown): Array<[string, AnyValue]> {
 }
 
 const vw = new Writer();
-const MAX_SET_DEPTH = 64;
+// Each nesting level takes 2 steps (AnyValue -> ArrayValue/KeyValueList): same limit as decode.
+const MAX_SET_DEPTH = 2 * MAX_VALUE_DEPTH + 2;
 
 function serialize(body: (w: Writer) => void): Uint8Array {
   vw.beginDry();

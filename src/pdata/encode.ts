@@ -8,7 +8,7 @@
 // still copied where they were). Two passes (Writer): measure, then write into one exact-size Buffer.
 
 import type { Parts } from './decode';
-import { Writer, WT_VARINT, WT_I64, WT_I32, varintSize32, varintSize64, putVarint, copyBytes } from './wire';
+import { Writer, WT_VARINT, WT_I64, WT_I32, varintSize32, varintSize64, putVarint, copyBytes, releaseCopyViews } from './wire';
 import {
   R_STRIDE, R_RS_OFF, R_RS_LEN, R_MSG_OFF, R_MSG_LEN, R_SCHEMA_OFF, R_SCHEMA_LEN, R_UNK_OFF, R_UNK_LEN,
   R_DROPPED, R_ATTR_N, R_ATTR_FIRST, R_FIRST_SCOPE, R_SCOPE_COUNT, R_BITS, RB_DROPPED, RB_DIRTY, RB_DESC, RB_EXTRA,
@@ -67,6 +67,7 @@ export function encodeParts(parts: Parts, fromColumns: boolean): Buffer {
     P = undefined as unknown as Parts;
     u8 = EMPTY;
     w.out = EMPTY;
+    releaseCopyViews();
   }
 }
 const EMPTY = new Uint8Array(0);

@@ -99,8 +99,6 @@ interface OtlpJsonModule {
   traceBatchToJSON(b: TraceBatch): string;
 }
 
-const EMPTY_ID = new Uint8Array(16);
-
 export class TraceBatch implements Parts {
   /** @internal the tables (see layout.ts); not part of the API. */
   arena: Arena;
@@ -221,6 +219,12 @@ export class TraceBatch implements Parts {
     for (let i = 0; i < n; i++) mask[i] = keep(i) ? 1 : 0;
     return new TraceBatch(selectParts(this, 0, n, mask));
   }
+  /**
+   * SharedArrayBuffers + numbers for postMessage. A hand-off: call it when this thread is done with the
+   * batch and do not use the batch here until it comes back (`fromTransfer` of the transfer the other side
+   * returns). Reading parses lazily, which writes rows, so two threads must not read one batch at the same
+   * time unless `parseAll()` ran before it was shared.
+   */
   toTransfer(): TraceBatchTransfer {
     const meta: number[] = new Array<number>(M_LENGTH).fill(0);
     meta[M_VERSION] = LAYOUT_VERSION;
@@ -316,7 +320,7 @@ export class TraceBatch implements Parts {
   traceIdBytes(i: number): Uint8Array {
     const sb = this.sb(i);
     const off = this.spans.i32[sb + S_TID_OFF];
-    if (off < 0 || this.spans.i32[sb + S_TID_LEN] !== 16) return EMPTY_ID;
+    if (off < 0 || this.spans.i32[sb + S_TID_LEN] !== 16) return new Uint8Array(16);
     return new Uint8Array(this.arena.sab, off, 16);
   }
   /** Offset of the 16 trace id bytes in `arenaBytes` (-1 when absent): hashing without creating a view. */
