@@ -4,6 +4,8 @@
 
 import type { Schema } from '../config/schema';
 import type { TraceBatch } from '../pdata/traces';
+import type { MetricBatch } from '../pdata/metrics';
+import type { LogBatch } from '../pdata/logs';
 
 export type Signal = 'traces' | 'metrics' | 'logs';
 export const SIGNALS: readonly Signal[] = ['traces', 'metrics', 'logs'];
@@ -85,6 +87,18 @@ export interface TracesConsumer {
   consumeTraces(batch: TraceBatch): Promise<void>;
 }
 
+/** Something that takes metric batches (items = data points). Same contract as TracesConsumer. */
+export interface MetricsConsumer {
+  readonly capabilities: Capabilities;
+  consumeMetrics(batch: MetricBatch): Promise<void>;
+}
+
+/** Something that takes log batches (items = log records). Same contract as TracesConsumer. */
+export interface LogsConsumer {
+  readonly capabilities: Capabilities;
+  consumeLogs(batch: LogBatch): Promise<void>;
+}
+
 export interface CreateSettings {
   readonly id: ComponentId;
   readonly kind: Kind;
@@ -96,6 +110,8 @@ export interface CreateSettings {
 
 export interface Consumers {
   traces?: TracesConsumer;
+  metrics?: MetricsConsumer;
+  logs?: LogsConsumer;
 }
 
 interface FactoryBase<C> {
@@ -116,21 +132,29 @@ export interface ReceiverFactory<C = unknown> extends FactoryBase<C> {
 }
 
 export interface TracesProcessor extends Component, TracesConsumer {}
+export interface MetricsProcessor extends Component, MetricsConsumer {}
+export interface LogsProcessor extends Component, LogsConsumer {}
 
 export interface ProcessorFactory<C = unknown> extends FactoryBase<C> {
   readonly kind: 'processor';
   readonly stability: Partial<Record<Signal, Stability>>;
   /** One instance per pipeline that lists it (as in the Go collector). */
   createTraces?(set: CreateSettings, cfg: C, next: TracesConsumer): TracesProcessor;
+  createMetrics?(set: CreateSettings, cfg: C, next: MetricsConsumer): MetricsProcessor;
+  createLogs?(set: CreateSettings, cfg: C, next: LogsConsumer): LogsProcessor;
 }
 
 export interface TracesExporter extends Component, TracesConsumer {}
+export interface MetricsExporter extends Component, MetricsConsumer {}
+export interface LogsExporter extends Component, LogsConsumer {}
 
 export interface ExporterFactory<C = unknown> extends FactoryBase<C> {
   readonly kind: 'exporter';
   readonly stability: Partial<Record<Signal, Stability>>;
   /** One instance per exporter id and signal, shared by every pipeline of that signal that lists it. */
   createTraces?(set: CreateSettings, cfg: C): TracesExporter;
+  createMetrics?(set: CreateSettings, cfg: C): MetricsExporter;
+  createLogs?(set: CreateSettings, cfg: C): LogsExporter;
 }
 
 export interface ExtensionFactory<C = unknown> extends FactoryBase<C> {

@@ -170,7 +170,15 @@ export class TraceBatch implements Parts {
     });
   }
 
+  /** The signal (generic code: exporters, batch, queues). */
+  get signal(): 'traces' {
+    return 'traces';
+  }
   get spanCount(): number {
+    return this.spans.rows;
+  }
+  /** Items this batch counts for batching and metrics: its spans. */
+  get itemCount(): number {
     return this.spans.rows;
   }
   get scopeCount(): number {
