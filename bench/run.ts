@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../test/helpers/paths';
 import { codecMarkdown, runCodecBench, type CodecResult } from './codec/codec-bench';
+import { metricsLogsMarkdown, runMetricsLogsBench, type MetricsLogsResult } from './codec/metrics-logs-bench';
 import { pipelineMarkdown, runPipelineBench, type PipelineResult } from './pipeline/pipeline-bench';
 import { reexecWithGc } from './lib/gc';
 import { machineInfo } from './lib/stats';
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   const startedAt = new Date().toISOString();
   let codec: CodecResult | undefined;
+  let metricsLogs: MetricsLogsResult | undefined;
   let pipeline: PipelineResult | undefined;
   const out: string[] = [
     `## otelcol-ts benchmarks (${startedAt})`,
@@ -69,6 +71,9 @@ async function main(): Promise<void> {
     log('codec benchmark…');
     codec = await runCodecBench({ quick: args.quick, log });
     out.push('', codecMarkdown(codec));
+    log('metrics/logs codec and processing benchmark…');
+    metricsLogs = await runMetricsLogsBench({ quick: args.quick, log });
+    out.push('', metricsLogsMarkdown(metricsLogs));
   }
   if (args.only !== 'codec') {
     log('pipeline benchmark…');
@@ -80,7 +85,7 @@ async function main(): Promise<void> {
   const dir = path.join(REPO_ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'latest.json');
-  const json = { startedAt, finishedAt: new Date().toISOString(), quick: args.quick, machine: { ...machine, loadAvgAtEnd: machineInfo().loadAvg }, codec: codec ?? null, pipeline: pipeline ?? null };
+  const json = { startedAt, finishedAt: new Date().toISOString(), quick: args.quick, machine: { ...machine, loadAvgAtEnd: machineInfo().loadAvg }, codec: codec ?? null, metricsLogs: metricsLogs ?? null, pipeline: pipeline ?? null };
   fs.writeFileSync(file, JSON.stringify(json, null, 2) + '\n');
   log(`wrote ${path.relative(process.cwd(), file)}`);
 }

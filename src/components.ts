@@ -6,6 +6,8 @@ import { otlpReceiverFactory } from './receivers/otlp/factory';
 import { batchProcessorFactory } from './processors/batch/factory';
 import { memoryLimiterProcessorFactory } from './processors/memory_limiter/factory';
 import { attributesProcessorFactory } from './processors/attributes/factory';
+import { resourceProcessorFactory } from './processors/resource/factory';
+import { filterProcessorFactory } from './processors/filter/factory';
 import { otlpExporterFactory } from './exporters/otlp/factory';
 import { otlpHttpExporterFactory } from './exporters/otlphttp/factory';
 import { debugExporterFactory } from './exporters/debug/factory';
@@ -16,6 +18,8 @@ export const factories: AnyFactory[] = [
   memoryLimiterProcessorFactory,
   batchProcessorFactory,
   attributesProcessorFactory,
+  resourceProcessorFactory,
+  filterProcessorFactory,
   otlpExporterFactory,
   otlpHttpExporterFactory,
   debugExporterFactory,

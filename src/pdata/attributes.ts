@@ -1,8 +1,9 @@
 // Attribute columns: the `Attributes` view over one owner's rows of the attribute table (layout.ts A_*),
-// AnyValue materialization (value(j)) and serialization (set()).
+// AnyValue materialization (value(j)) and serialization (set()). Owner kinds of other signals (log records,
+// metric points, ...) are added with registerOwnerKind.
 
 import type { AnyValue, Attributes, ValueType } from './traces';
-import type { Parts } from './decode';
+import type { AttrParts, Parts } from './decode';
 import { parseAttrRange, forEachArrayValue, forEachKvlistValue, MAX_VALUE_DEPTH } from './decode';
 import {
   Table,
@@ -24,27 +25,65 @@ export const OWNER_SPAN = 2;
 export const OWNER_EVENT = 3;
 export const OWNER_LINK = 4;
 
-const STRIDE = [R_STRIDE, C_STRIDE, S_STRIDE, E_STRIDE, L_STRIDE];
-const FIRST_COL = [R_ATTR_FIRST, C_ATTR_FIRST, S_ATTR_FIRST, E_ATTR_FIRST, L_ATTR_FIRST];
-const N_COL = [R_ATTR_N, C_ATTR_N, S_ATTR_N, E_ATTR_N, L_ATTR_N];
-const RAW_OFF_COL = [R_MSG_OFF, C_MSG_OFF, S_OFF, E_OFF, L_OFF];
-const RAW_LEN_COL = [R_MSG_LEN, C_MSG_LEN, S_LEN, E_LEN, L_LEN];
+// Indexed by owner kind (OWNER_* above, then the kinds registered with registerOwnerKind).
+const STRIDE: number[] = [R_STRIDE, C_STRIDE, S_STRIDE, E_STRIDE, L_STRIDE];
+const FIRST_COL: number[] = [R_ATTR_FIRST, C_ATTR_FIRST, S_ATTR_FIRST, E_ATTR_FIRST, L_ATTR_FIRST];
+const N_COL: number[] = [R_ATTR_N, C_ATTR_N, S_ATTR_N, E_ATTR_N, L_ATTR_N];
+const RAW_OFF_COL: number[] = [R_MSG_OFF, C_MSG_OFF, S_OFF, E_OFF, L_OFF];
+const RAW_LEN_COL: number[] = [R_MSG_LEN, C_MSG_LEN, S_LEN, E_LEN, L_LEN];
 /** Field number of `attributes` in the owner message. */
-const ATTR_FIELD = [1, 3, 9, 3, 4];
-const TYPE_NAMES: ValueType[] = ['empty', 'string', 'bool', 'int', 'double', 'bytes', 'array', 'kvlist'];
+const ATTR_FIELD: number[] = [1, 3, 9, 3, 4];
+const FIRST_EXTRA_KIND = 5;
 
-function ownerTable(p: Parts, kind: number): Table {
+/**
+ * An owner kind of another signal (log records, metric data points, ...). OWNER_RESOURCE and OWNER_SCOPE
+ * work for any parts whose `res`/`scopes` tables use the R_* / C_* layout.
+ */
+export interface OwnerKind {
+  /** The owner table of a batch's parts. */
+  table(p: AttrParts): Table;
+  stride: number;
+  /** Columns: first attribute row (-1 until parsed), attribute count, owner message content range. */
+  firstCol: number;
+  nCol: number;
+  rawOffCol: number;
+  rawLenCol: number;
+  /** Field number of `attributes` in the owner message. */
+  field: number;
+  /** Mark row's attributes modified (and whatever encloses it); `parent` is the AttrView's 4th argument. */
+  markDirty(p: AttrParts, row: number, parent: number): void;
+  isDirty(p: AttrParts, row: number): boolean;
+}
+const EXTRA_KINDS: OwnerKind[] = [];
+
+/** Register an owner kind (at module load); returns its kind number for `new AttrView(parts, kind, row)`. */
+export function registerOwnerKind(k: OwnerKind): number {
+  const kind = FIRST_EXTRA_KIND + EXTRA_KINDS.length;
+  EXTRA_KINDS.push(k);
+  STRIDE.push(k.stride);
+  FIRST_COL.push(k.firstCol);
+  N_COL.push(k.nCol);
+  RAW_OFF_COL.push(k.rawOffCol);
+  RAW_LEN_COL.push(k.rawLenCol);
+  ATTR_FIELD.push(k.field);
+  return kind;
+}
+/** ValueType names by T_*. */
+export const TYPE_NAMES: ValueType[] = ['empty', 'string', 'bool', 'int', 'double', 'bytes', 'array', 'kvlist'];
+
+function ownerTable(p: AttrParts, kind: number): Table {
   switch (kind) {
-    case OWNER_RESOURCE: return p.res;
-    case OWNER_SCOPE: return p.scopes;
-    case OWNER_SPAN: return p.spans;
-    case OWNER_EVENT: return p.events;
-    default: return p.links;
+    case OWNER_RESOURCE: return (p as Parts).res;
+    case OWNER_SCOPE: return (p as Parts).scopes;
+    case OWNER_SPAN: return (p as Parts).spans;
+    case OWNER_EVENT: return (p as Parts).events;
+    case OWNER_LINK: return (p as Parts).links;
+    default: return EXTRA_KINDS[kind - FIRST_EXTRA_KIND].table(p);
   }
 }
 
 /** Make sure the owner's attributes are in the attribute table; returns the first row. */
-export function ensureAttrs(p: Parts, kind: number, row: number): number {
+export function ensureAttrs(p: AttrParts, kind: number, row: number): number {
   const t = ownerTable(p, kind);
   const base = row * STRIDE[kind];
   const first = t.i32[base + FIRST_COL[kind]];
@@ -56,7 +95,12 @@ export function ensureAttrs(p: Parts, kind: number, row: number): number {
 }
 
 /** Mark an owner's attributes modified (and every enclosing message as needing a rewrite). */
-function markDirty(p: Parts, kind: number, row: number, span: number): void {
+function markDirty(ap: AttrParts, kind: number, row: number, span: number): void {
+  if (kind >= FIRST_EXTRA_KIND) {
+    EXTRA_KINDS[kind - FIRST_EXTRA_KIND].markDirty(ap, row, span);
+    return;
+  }
+  const p = ap as Parts;
   switch (kind) {
     case OWNER_RESOURCE:
       p.res.i32[row * R_STRIDE + R_BITS] |= RB_DIRTY;
@@ -82,13 +126,19 @@ function markDirty(p: Parts, kind: number, row: number, span: number): void {
 export function markSpanDirty(p: Parts, i: number, bits: number): void {
   const s32 = p.spans.i32;
   s32[i * S_STRIDE + S_BITS] |= bits;
-  const s = s32[i * S_STRIDE + S_SCOPE];
+  markScopeDesc(p, s32[i * S_STRIDE + S_SCOPE]);
+}
+
+/** Mark scope s and its resource as containing a modified item (any signal): their wrappers are rebuilt. */
+export function markScopeDesc(p: Pick<Parts, 'res' | 'scopes'>, s: number): void {
   const c32 = p.scopes.i32;
   c32[s * C_STRIDE + C_BITS] |= CB_DESC;
   p.res.i32[c32[s * C_STRIDE + C_RESOURCE] * R_STRIDE + R_BITS] |= RB_DESC;
 }
 
-function isDirty(p: Parts, kind: number, row: number): boolean {
+function isDirty(ap: AttrParts, kind: number, row: number): boolean {
+  if (kind >= FIRST_EXTRA_KIND) return EXTRA_KINDS[kind - FIRST_EXTRA_KIND].isDirty(ap, row);
+  const p = ap as Parts;
   switch (kind) {
     case OWNER_RESOURCE: return (p.res.i32[row * R_STRIDE + R_BITS] & RB_DIRTY) !== 0;
     case OWNER_SCOPE: return (p.scopes.i32[row * C_STRIDE + C_BITS] & CB_DIRTY) !== 0;
@@ -104,7 +154,7 @@ export class AttrView implements Attributes {
    * @param kind OWNER_*; @param row the owner's row in its table; @param span for events/links, the span
    * row they belong to (dirty marking), else -1.
    */
-  constructor(private readonly p: Parts, private readonly kind: number, private readonly row: number, private readonly span = -1) {}
+  constructor(private readonly p: AttrParts, private readonly kind: number, private readonly row: number, private readonly span = -1) {}
 
   private get base(): number {
     return this.row * STRIDE[this.kind];
@@ -243,7 +293,7 @@ export class AttrView implements Attributes {
 // ---------------------------------------------------------------- AnyValue <-> columns
 
 /** Build a JS AnyValue from a (type, v0, v1) column triple. */
-export function materialize(p: Parts, type: number, v0: number, v1: number): AnyValue {
+export function materialize(p: AttrParts, type: number, v0: number, v1: number): AnyValue {
   switch (type) {
     case T_STRING: return { stringValue: utf8(p.arena.buf, v0, v1) };
     case T_BOOL: return { boolValue: v0 !== 0 };
@@ -267,7 +317,7 @@ export function materialize(p: Parts, type: number, v0: number, v1: number): Any
 interface EncodedValue { type: number; v0: number; v1: number }
 
 /** Write a JS AnyValue into the arena (strings, bytes, nested values) and return its column triple. */
-export function encodeValue(p: Parts, v: AnyValue): EncodedValue {
+export function encodeValue(p: AttrParts, v: AnyValue): EncodedValue {
   if (v === null || typeof v !== 'object') throw new TypeError('attribute value must be an AnyValue object');
   const o = v as Record<string, unknown>;
   if ('stringValue' in o) {

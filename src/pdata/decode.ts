@@ -4,6 +4,9 @@
 //
 // Everything is synchronous and uses module state (current bytes, last varint) for speed: no per-span
 // objects, no BigInt, no string decoding.
+//
+// The other signals reuse it: decodeWrapped decodes their request/resource/scope framing (identical to the
+// traces one) and calls their item decoder, which reads with the reader toolkit at the end of this file.
 
 import { DecodeError } from '../errors';
 import {
@@ -30,6 +33,14 @@ import {
 /** Deepest AnyValue nesting (arrays/kvlists inside values) accepted; deeper input is rejected. */
 export const MAX_VALUE_DEPTH = 128;
 
+/** What attribute parsing needs of a batch (TraceBatch's Parts, and the other signals' parts). */
+export interface AttrParts {
+  arena: Arena;
+  attrs: Table;
+  /** Total attribute count (capacity hint for lazy parsing). */
+  attrHint: number;
+}
+
 /** The tables of one batch (TraceBatch holds exactly these). */
 export interface Parts {
   arena: Arena;
@@ -54,6 +65,10 @@ let eager = false;
 let attrCount = 0; // attributes seen during decode (hint)
 // Target tables (decode: scratch tables; lazy parsing: the batch's tables).
 let RT: Table, CT: Table, ST: Table, AT: Table, ET: Table, LT: Table;
+// Items of the scope wrappers (decodeScopeSpans): spans (ST, decodeSpan) for traces; the other signals'
+// items through decodeWrapped (their decoder and table).
+let IT: Table;
+let decodeItem: (start: number, end: number, scope: number) => void = decodeSpan;
 // Unknown ResourceSpans / ScopeSpans fields found during decode: [kind(0 res, 1 scope), row, off, len]*
 let pendingUnknown: number[] = [];
 
@@ -948,7 +963,7 @@ function decodeScopeSpans(start: number, end: number, resource: number): void {
   c32[cb + C_ATTR_N] = 0;
   c32[cb + C_ATTR_FIRST] = eager ? AT.rows : -1;
   c32[cb + C_RESOURCE] = resource;
-  c32[cb + C_FIRST_SPAN] = ST.rows;
+  c32[cb + C_FIRST_SPAN] = IT.rows;
   c32[cb + C_SPAN_COUNT] = 0;
   c32[cb + C_BITS] = 0;
   let p = start;
@@ -959,7 +974,7 @@ function decodeScopeSpans(start: number, end: number, resource: number): void {
     if (tag === 0x12) {
       p = rlen(p, end);
       const n = vlo;
-      decodeSpan(p, p + n, s);
+      decodeItem(p, p + n, s);
       p += n;
     } else if (tag === 0x0a) {
       p = rlen(p, end);
@@ -979,7 +994,7 @@ function decodeScopeSpans(start: number, end: number, resource: number): void {
     }
   }
   c32 = CT.i32;
-  c32[cb + C_SPAN_COUNT] = ST.rows - c32[cb + C_FIRST_SPAN];
+  c32[cb + C_SPAN_COUNT] = IT.rows - c32[cb + C_FIRST_SPAN];
 }
 
 function decodeResourceSpans(start: number, end: number): void {
@@ -1048,7 +1063,30 @@ export function decodeRequest(bytes: Uint8Array, wantEager: boolean): Parts {
   RT = scratch.res; CT = scratch.scopes; ST = scratch.spans;
   AT = scratch.attrs; ET = scratch.events; LT = scratch.links;
   RT.rows = CT.rows = ST.rows = AT.rows = ET.rows = LT.rows = 0;
+  IT = ST;
+  decodeItem = decodeSpan;
   pendingUnknown = [];
+  decodeTop(len);
+  const parts: Parts = {
+    arena,
+    res: RT.sharedCopy(),
+    scopes: CT.sharedCopy(),
+    spans: ST.sharedCopy(),
+    attrs: AT.sharedCopy(),
+    events: ET.sharedCopy(),
+    links: LT.sharedCopy(),
+    origLen: len,
+    attrHint: attrCount,
+  };
+  if (pendingUnknown.length > 0) moveUnknownFields(arena, pendingUnknown, [parts.res, parts.scopes], [R_UNK_OFF, C_UNK_OFF]);
+  pendingUnknown = [];
+  return parts;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** The request loop (field 1 = resource wrappers) over b[0, len); the tables must be bound. */
+function decodeTop(len: number): void {
   try {
     let p = 0;
     while (p < len) {
@@ -1072,26 +1110,65 @@ export function decodeRequest(bytes: Uint8Array, wantEager: boolean): Parts {
   } finally {
     b = EMPTY;
   }
-  const parts: Parts = {
+}
+
+/** The tables of a decoded request of another signal (logs, metrics): as Parts, with `items` for spans. */
+export interface WrappedParts extends AttrParts {
+  res: Table;
+  scopes: Table;
+  items: Table;
+  origLen: number;
+}
+
+/**
+ * Decode an Export{Logs,Metrics}ServiceRequest. Their framing is the traces one: request field 1 =
+ * resource wrappers {resource = 1, scope wrappers = 2, schema_url = 3}, scope wrapper {scope = 1,
+ * items = 2, schema_url = 3}; the resource and scope tables (R_*, C_* in layout.ts) are built exactly as
+ * for traces, C_FIRST_SPAN/C_SPAN_COUNT indexing `items`. `item(start, end, scope)` decodes one item's
+ * content [start, end) into a row of `itemScratch` with the reader toolkit below (it must not call
+ * decodeRequest/decodeWrapped). `attrHint` counts resource and scope attributes only: add the items'.
+ * Throws DecodeError on malformed input.
+ */
+export function decodeWrapped(
+  bytes: Uint8Array, wantEager: boolean, itemScratch: Table,
+  item: (start: number, end: number, scope: number) => void,
+): WrappedParts {
+  const len = bytes.length;
+  if (len > 0x7fffffff) throw new DecodeError('request larger than 2 GiB');
+  const arena = new Arena(len + (len >>> 3) + 64, len);
+  arena.u8.set(bytes);
+  b = arena.u8;
+  eager = wantEager;
+  attrCount = 0;
+  RT = scratch.res; CT = scratch.scopes; AT = scratch.attrs;
+  IT = itemScratch;
+  RT.rows = CT.rows = AT.rows = IT.rows = 0;
+  decodeItem = item;
+  pendingUnknown = [];
+  try {
+    decodeTop(len);
+  } finally {
+    decodeItem = decodeSpan;
+  }
+  const parts: WrappedParts = {
     arena,
     res: RT.sharedCopy(),
     scopes: CT.sharedCopy(),
-    spans: ST.sharedCopy(),
+    items: IT.sharedCopy(),
     attrs: AT.sharedCopy(),
-    events: ET.sharedCopy(),
-    links: LT.sharedCopy(),
     origLen: len,
     attrHint: attrCount,
   };
-  if (pendingUnknown.length > 0) moveUnknownFields(parts, pendingUnknown);
+  if (pendingUnknown.length > 0) moveUnknownFields(arena, pendingUnknown, [parts.res, parts.scopes], [R_UNK_OFF, C_UNK_OFF]);
   pendingUnknown = [];
   return parts;
 }
 
-const EMPTY = new Uint8Array(0);
-
-/** Copy the unknown wrapper fields of each resource/scope, concatenated, to the end of the arena. */
-function moveUnknownFields(parts: Parts, pend: number[]): void {
+/**
+ * Copy unknown fields found during decode to the end of the arena, concatenated per row. `pend` holds
+ * [kind (0 or 1), row, off, len]*: kind k's rows are in tables[k], their (OFF, LEN) columns at offCols[k].
+ */
+export function moveUnknownFields(arena: Arena, pend: number[], tables: readonly [Table, Table], offCols: readonly [number, number]): void {
   const byRow = new Map<number, number[]>();
   for (let k = 0; k < pend.length; k += 4) {
     const key = pend[k] * 0x80000000 + pend[k + 1];
@@ -1100,19 +1177,19 @@ function moveUnknownFields(parts: Parts, pend: number[]): void {
     list.push(pend[k + 2], pend[k + 3]);
   }
   for (const [key, list] of byRow) {
-    const isScope = key >= 0x80000000;
+    const kind = key >= 0x80000000 ? 1 : 0;
     const row = key % 0x80000000;
-    const t = isScope ? parts.scopes : parts.res;
+    const t = tables[kind];
     let total = 0;
     for (let m = 1; m < list.length; m += 2) total += list[m];
-    const off = parts.arena.reserve(total);
+    const off = arena.reserve(total);
     let q = off;
     for (let m = 0; m < list.length; m += 2) {
-      parts.arena.u8.copyWithin(q, list[m], list[m] + list[m + 1]);
+      arena.u8.copyWithin(q, list[m], list[m] + list[m + 1]);
       q += list[m + 1];
     }
-    t.i32[row * t.stride + (isScope ? C_UNK_OFF : R_UNK_OFF)] = off;
-    t.i32[row * t.stride + (isScope ? C_UNK_LEN : R_UNK_LEN)] = total;
+    t.i32[row * t.stride + offCols[kind]] = off;
+    t.i32[row * t.stride + offCols[kind] + 1] = total;
   }
 }
 
@@ -1125,8 +1202,9 @@ function bind(p: Parts): void {
 }
 
 /** Parse the attributes of an owner message content [off, off+len) (attribute field `field`) into p.attrs. */
-export function parseAttrRange(p: Parts, off: number, len: number, field: number, countHint: number): number {
-  bind(p);
+export function parseAttrRange(p: AttrParts, off: number, len: number, field: number, countHint: number): number {
+  b = p.arena.u8;
+  AT = p.attrs;
   if (AT.rows + countHint > AT.capacity) AT.ensure(Math.max(countHint, p.attrHint + (p.attrHint >>> 3)));
   try {
     return off < 0 ? AT.rows : emitAttrsOf(off, off + len, field);
@@ -1221,3 +1299,47 @@ export function forEachKvlistValue(
   }
 }
 
+
+// ---------------------------------------------------------------- reader toolkit for other modules
+// The readers above for item decoders running inside decodeWrapped (logs, metrics): they share this
+// module's state (the bytes being decoded, the last varint), so read lastLo()/lastHi() right after a call.
+export { rv as readVarint, rtag as readTag, rlen as readLen, skip as skipField, fail as decodeFail, wrongType, checkIdLen };
+
+/** Low / high 32 bits of the last varint (tag, length or value) read. */
+export function lastLo(): number {
+  return vlo;
+}
+export function lastHi(): number {
+  return vhi;
+}
+/** The bytes being decoded (inside decodeWrapped: the arena). */
+export function inputBytes(): Uint8Array {
+  return b;
+}
+/** Make `u8` the bytes the readers read (lazy readers of other modules); returns the previous ones to restore. */
+export function swapInput(u8: Uint8Array): Uint8Array {
+  const prev = b;
+  b = u8;
+  return prev;
+}
+/** Validate a KeyValue content [p, end) without emitting a row (lazy attributes). */
+export function validateKeyValue(p: number, end: number): void {
+  validateKV(p, end);
+}
+/** Validate an AnyValue content [p, end); the result is read with lastValueType/V0/V1/Extra. */
+export function scanValue(p: number, end: number): void {
+  scanAnyValue(p, end, 0);
+}
+/** T_* of the last scanned value, its column words (as A_V0/A_V1), and whether it had unknown fields. */
+export function lastValueType(): number {
+  return avType;
+}
+export function lastValueV0(): number {
+  return avV0;
+}
+export function lastValueV1(): number {
+  return avV1;
+}
+export function lastValueExtra(): boolean {
+  return avExtra;
+}

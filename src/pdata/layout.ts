@@ -213,6 +213,230 @@ export const M_ORIG_LEN = 8; //        length of the original request at arena o
 export const M_ATTR_HINT = 9; //       total attribute count of the batch (capacity hint for lazy parsing)
 export const M_LENGTH = 10;
 
+// =====================================================================================================
+// LOGS (LogBatch, src/pdata/logs.ts). A LogBatch is 5 SharedArrayBuffers:
+//
+//   buffer  what                        row layout
+//   ------  --------------------------  ------------------------------------------------------------
+//   0       arena: bytes                as for traces
+//   1       resources                   R_* above, one row per ResourceLogs (R_RS_* = ResourceLogs content)
+//   2       scopes                      C_* above, one row per ScopeLogs (C_SS_* = ScopeLogs content;
+//                                       C_FIRST_SPAN / C_SPAN_COUNT = first log record / record count)
+//   3       log records                 LR_* below, one row per LogRecord (wire order)
+//   4       attributes                  A_* above (resource, scope and log record attributes)
+//
+// Same conventions as traces (OFF = -1: absent; 64-bit times as (lo, hi) words; LR_ATTR_FIRST = -1 until
+// parsed). The body is validated at decode and kept as its AnyValue content range plus the A_V0/A_V1-style
+// triple (LR_BODY_TYPE, LR_BODY_V0, LR_BODY_V1); it is materialized as a JS value only when read.
+export const LR_OFF = 0; //            LogRecord content range
+export const LR_LEN = 1;
+export const LR_TIME_LO = 2; //        time_unix_nano (1, fixed64)
+export const LR_TIME_HI = 3;
+export const LR_OBS_LO = 4; //         observed_time_unix_nano (11, fixed64)
+export const LR_OBS_HI = 5;
+export const LR_SEV = 6; //            severity_number (2, enum)
+export const LR_STEXT_OFF = 7; //      severity_text (3)
+export const LR_STEXT_LEN = 8;
+export const LR_BODY_OFF = 9; //       body (5): AnyValue content as on the wire (-1: absent or set by setBody)
+export const LR_BODY_LEN = 10;
+export const LR_BODY_TYPE = 11; //     T_* of the body (T_EMPTY when absent)
+export const LR_BODY_V0 = 12; //       as A_V0/A_V1 (an arena reference for T_STRING/T_BYTES/T_ARRAY/T_KVLIST)
+export const LR_BODY_V1 = 13;
+export const LR_DROPPED = 14; //       dropped_attributes_count (7)
+export const LR_FLAGS = 15; //         flags (8, fixed32)
+export const LR_TID_OFF = 16; //       trace_id (9, len 0 or 16)
+export const LR_TID_LEN = 17;
+export const LR_SID_OFF = 18; //       span_id (10, len 0 or 8)
+export const LR_SID_LEN = 19;
+export const LR_EVENT_OFF = 20; //     event_name (12)
+export const LR_EVENT_LEN = 21;
+export const LR_ATTR_N = 22;
+export const LR_ATTR_FIRST = 23;
+export const LR_SCOPE = 24;
+export const LR_BITS = 25; //          LRB_* presence bits (low 16) and LRD_* dirty bits (high)
+export const LR_STRIDE = 26;
+// LR_BODY_V0/V1 are relocated too when valueIsRef(LR_BODY_TYPE).
+export const REFS_LOG = [LR_OFF, LR_STEXT_OFF, LR_BODY_OFF, LR_TID_OFF, LR_SID_OFF, LR_EVENT_OFF] as const;
+
+export const LRB_TIME = 1 << 0;
+export const LRB_OBS = 1 << 1;
+export const LRB_SEV = 1 << 2;
+export const LRB_FLAGS = 1 << 3;
+export const LRB_DROPPED = 1 << 4;
+export const LRB_BODY = 1 << 5; //     body present (on the wire, or set by setBody)
+export const LRB_EXTRA = 1 << 6; //    LogRecord has unknown fields
+export const LRB_BODY_EXTRA = 1 << 7; // body AnyValue has unknown fields: copied raw unless setBody
+export const LRD_ATTRS = 1 << 16; //   dirty bits: which fields the columns now own
+export const LRD_BODY = 1 << 17;
+export const LRD_SEV = 1 << 18; //     severity_number and severity_text
+export const LRD_ANY = LRD_ATTRS | LRD_BODY | LRD_SEV;
+
+// ---- LogBatchTransfer.meta indexes (buffers: arena, resources, scopes, log records, attributes)
+export const LM_VERSION = 0;
+export const LM_ARENA_USED = 1;
+export const LM_RESOURCES = 2;
+export const LM_SCOPES = 3;
+export const LM_LOGS = 4;
+export const LM_ATTRS = 5;
+export const LM_ORIG_LEN = 6;
+export const LM_ATTR_HINT = 7;
+export const LM_LENGTH = 8;
+// ======================================================================================= end of LOGS
+
+// ================================================================ METRICS (MetricBatch, metrics*.ts)
+//
+// A MetricBatch is 7 SharedArrayBuffers:
+//   0 arena (as traces) · 1 resources (R_*, one row per ResourceMetrics) · 2 scopes (C_*, one row per
+//   ScopeMetrics; C_FIRST_METRIC / C_METRIC_COUNT index the metrics) · 3 metrics (MT_*) · 4 data points
+//   (DP_*, points of one metric contiguous) · 5 attributes (A_*: resource/scope attributes, metric metadata,
+//   point attributes, exemplar filtered attributes) · 6 exemplars (EX_*, rows of one point contiguous).
+// Conventions as above (OFF/LEN pairs, -1 = absent, 64-bit values as (lo, hi) words, doubles as their bits).
+// Repeated numeric fields (bucket_counts, explicit_bounds, Buckets, quantile_values) stay raw on the wire and
+// are parsed on access. Exemplars are parsed into their table on demand (DP_EXEMPLAR_FIRST = -1 until then).
+export const C_FIRST_METRIC = C_FIRST_SPAN;
+export const C_METRIC_COUNT = C_SPAN_COUNT;
+
+// ---- metrics (one row per Metric)
+export const MT_OFF = 0; //            Metric content (-1: rebuilt from the columns, e.g. a partly kept metric)
+export const MT_LEN = 1;
+export const MT_NAME_OFF = 2;
+export const MT_NAME_LEN = 3;
+export const MT_DESC_OFF = 4;
+export const MT_DESC_LEN = 5;
+export const MT_UNIT_OFF = 6;
+export const MT_UNIT_LEN = 7;
+export const MT_DATA_OFF = 8; //       content of the data message (Gauge, Sum, ...; last one wins) (-1: absent/rebuilt)
+export const MT_DATA_LEN = 9;
+export const MT_UNK_OFF = 10; //       unknown Metric fields, encoded, concatenated (-1: none)
+export const MT_UNK_LEN = 11;
+export const MT_DUNK_OFF = 12; //      unknown fields of the data message, encoded, concatenated (-1: none)
+export const MT_DUNK_LEN = 13;
+export const MT_TYPE = 14; //          MTYPE_*
+export const MT_TEMPORALITY = 15; //   aggregation_temporality (sum, histogram, exponential histogram)
+export const MT_ATTR_N = 16; //        metadata (KeyValue, field 12)
+export const MT_ATTR_FIRST = 17;
+export const MT_FIRST_POINT = 18;
+export const MT_POINT_COUNT = 19;
+export const MT_SCOPE = 20;
+export const MT_BITS = 21; //          MB_* presence bits, MD_* dirty bits
+export const MT_STRIDE = 22;
+export const REFS_METRIC = [MT_OFF, MT_NAME_OFF, MT_DESC_OFF, MT_UNIT_OFF, MT_DATA_OFF, MT_UNK_OFF, MT_DUNK_OFF] as const;
+
+export const MTYPE_EMPTY = 0;
+export const MTYPE_GAUGE = 1;
+export const MTYPE_SUM = 2;
+export const MTYPE_HISTOGRAM = 3;
+export const MTYPE_EXP_HISTOGRAM = 4;
+export const MTYPE_SUMMARY = 5;
+
+export const MB_TEMPORALITY = 1 << 0; // aggregation_temporality present on the wire
+export const MB_MONOTONIC_SET = 1 << 1; // is_monotonic present on the wire
+export const MB_MONOTONIC = 1 << 2; // is_monotonic value
+export const MB_EXTRA = 1 << 3; //      Metric has unknown fields (also in MT_UNK)
+export const MB_DATA_EXTRA = 1 << 4; // data message has unknown fields (also in MT_DUNK)
+export const MD_NAME = 1 << 16; //      dirty bits: which fields the columns now own
+export const MD_META = 1 << 17;
+export const MD_POINTS = 1 << 18; //    a point (or exemplar) of the metric is modified: data message rewritten
+export const MD_ANY = MD_NAME | MD_META | MD_POINTS;
+
+// ---- data points (one row per NumberDataPoint / HistogramDataPoint / ExponentialHistogramDataPoint /
+// SummaryDataPoint; which one is the type of its metric)
+export const DP_OFF = 0; //            point content (always valid: points are never split)
+export const DP_LEN = 1;
+export const DP_START_LO = 2;
+export const DP_START_HI = 3;
+export const DP_TIME_LO = 4;
+export const DP_TIME_HI = 5;
+export const DP_V0 = 6; //             number point value: as_int (lo, hi) or as_double bits (PB_INT / PB_DOUBLE)
+export const DP_V1 = 7;
+export const DP_COUNT_LO = 8;
+export const DP_COUNT_HI = 9;
+export const DP_SUM_LO = 10; //        double bits
+export const DP_SUM_HI = 11;
+export const DP_MIN_LO = 12;
+export const DP_MIN_HI = 13;
+export const DP_MAX_LO = 14;
+export const DP_MAX_HI = 15;
+export const DP_ZCOUNT_LO = 16; //     exponential histogram zero_count
+export const DP_ZCOUNT_HI = 17;
+export const DP_ZTHRESH_LO = 18; //    exponential histogram zero_threshold (double bits)
+export const DP_ZTHRESH_HI = 19;
+export const DP_SCALE = 20; //         exponential histogram scale (zigzag decoded)
+export const DP_FLAGS = 21;
+export const DP_A_OFF = 22; //         histogram: bucket_counts as one packed run (PB_A_SCATTER: spread over the
+export const DP_A_LEN = 23; //         point, parse from DP_OFF); exponential histogram: positive Buckets content
+export const DP_B_OFF = 24; //         histogram: explicit_bounds (as DP_A); exponential histogram: negative Buckets
+export const DP_B_LEN = 25;
+export const DP_A_N = 26; //           elements: bucket_counts / positive bucket_counts / summary quantile_values
+export const DP_B_N = 27; //           elements: explicit_bounds / negative bucket_counts
+export const DP_EXEMPLAR_N = 28;
+export const DP_EXEMPLAR_FIRST = 29;
+export const DP_ATTR_N = 30;
+export const DP_ATTR_FIRST = 31;
+export const DP_METRIC = 32;
+export const DP_BITS = 33; //          PB_* presence bits, PD_* dirty bits
+export const DP_STRIDE = 34;
+export const REFS_POINT = [DP_OFF, DP_A_OFF, DP_B_OFF] as const;
+
+export const PB_START = 1 << 0;
+export const PB_TIME = 1 << 1;
+export const PB_INT = 1 << 2; //        value is as_int
+export const PB_DOUBLE = 1 << 3; //     value is as_double
+export const PB_FLAGS = 1 << 4;
+export const PB_COUNT = 1 << 5;
+export const PB_SUM = 1 << 6;
+export const PB_MIN = 1 << 7;
+export const PB_MAX = 1 << 8;
+export const PB_SCALE = 1 << 9;
+export const PB_ZCOUNT = 1 << 10;
+export const PB_ZTHRESH = 1 << 11;
+export const PB_A = 1 << 12; //         positive Buckets present (exponential histogram)
+export const PB_B = 1 << 13; //         negative Buckets present
+export const PB_A_SCATTER = 1 << 14; // histogram bucket_counts not a single packed run
+export const PB_B_SCATTER = 1 << 15; // histogram explicit_bounds not a single packed run
+export const PB_EXTRA = 1 << 16; //     point has unknown fields
+export const PB_A_EXTRA = 1 << 17; //   a positive Buckets / a ValueAtQuantile has unknown fields (copied raw)
+export const PB_B_EXTRA = 1 << 18; //   the negative Buckets has unknown fields
+export const PD_ATTRS = 1 << 24; //     dirty: attributes modified
+export const PD_EXEMPLARS = 1 << 25; // dirty: an exemplar modified
+export const PD_ANY = PD_ATTRS | PD_EXEMPLARS;
+
+// ---- exemplars
+export const EX_OFF = 0;
+export const EX_LEN = 1;
+export const EX_TIME_LO = 2;
+export const EX_TIME_HI = 3;
+export const EX_V0 = 4; //             as_int (lo, hi) or as_double bits
+export const EX_V1 = 5;
+export const EX_SID_OFF = 6; //        span_id (len 0 or 8)
+export const EX_SID_LEN = 7;
+export const EX_TID_OFF = 8; //        trace_id (len 0 or 16)
+export const EX_TID_LEN = 9;
+export const EX_ATTR_N = 10; //        filtered_attributes
+export const EX_ATTR_FIRST = 11;
+export const EX_BITS = 12;
+export const EX_STRIDE = 13;
+export const REFS_EXEMPLAR = [EX_OFF, EX_SID_OFF, EX_TID_OFF] as const;
+export const XB_TIME = 1 << 0;
+export const XB_INT = 1 << 1;
+export const XB_DOUBLE = 1 << 2;
+export const XB_EXTRA = 1 << 3;
+export const XB_DIRTY = 1 << 8;
+
+// ---- transfer meta (MetricBatchTransfer.meta indexes)
+export const MX_VERSION = 0;
+export const MX_ARENA_USED = 1;
+export const MX_RESOURCES = 2;
+export const MX_SCOPES = 3;
+export const MX_METRICS = 4;
+export const MX_POINTS = 5;
+export const MX_ATTRS = 6;
+export const MX_EXEMPLARS = 7;
+export const MX_ORIG_LEN = 8;
+export const MX_ATTR_HINT = 9;
+export const MX_LENGTH = 10;
+// ================================================================ end of METRICS
+
 /** A growable table of fixed-stride Int32 rows in a SharedArrayBuffer (or a plain buffer for decode scratch). */
 export class Table {
   buf: ArrayBufferLike;

@@ -3,7 +3,8 @@
 //   span i in [0, spanCount), scope s in [0, scopeCount), resource r in [0, resourceCount).
 // Spans are in wire order; spans of one scope are contiguous; scopes of one resource are contiguous.
 //
-// How it works (details in decode.ts / encode.ts / gather.ts):
+// How it works (details in decode.ts / encode.ts / gather.ts; what the three signals share is in batch-base.ts,
+// encode-common.ts and gather-common.ts):
 //   * decode copies the request into a shared byte arena once, validates all of it and indexes resources,
 //     scopes and spans; attributes, events and links are parsed into their tables when first read.
 //   * encode copies untouched bytes; modified messages are rewritten field by field; a batch nobody
@@ -15,17 +16,16 @@
 
 import { DecodeError } from '../errors';
 import { decodeRequest, parseEvents, parseLinks, type Parts } from './decode';
-import { encodeParts, isPristine } from './encode';
+import { encodeParts } from './encode';
 import { concatParts, selectParts } from './gather';
-import { AttrView, ensureAttrs, markSpanDirty, OWNER_EVENT, OWNER_LINK, OWNER_RESOURCE, OWNER_SCOPE, OWNER_SPAN } from './attributes';
-import { hex, utf8, utf8Interned, utf8Length, u64ToBigInt } from './wire';
+import { AttrView, ensureAttrs, markSpanDirty, OWNER_EVENT, OWNER_LINK, OWNER_SPAN } from './attributes';
+import { BatchBase, sharedTable } from './batch-base';
+import { utf8, utf8Interned, utf8Length, u64ToBigInt } from './wire';
 import {
   Arena, Table, LAYOUT_VERSION,
   M_VERSION, M_ARENA_USED, M_RESOURCES, M_SCOPES, M_SPANS, M_ATTRS, M_EVENTS, M_LINKS, M_ORIG_LEN, M_ATTR_HINT,
   M_LENGTH,
-  R_STRIDE, R_SCHEMA_OFF, R_SCHEMA_LEN, R_DROPPED, R_FIRST_SCOPE, R_SCOPE_COUNT,
-  C_STRIDE, C_NAME_OFF, C_NAME_LEN, C_VERSION_OFF, C_VERSION_LEN, C_SCHEMA_OFF, C_SCHEMA_LEN, C_RESOURCE,
-  C_FIRST_SPAN, C_SPAN_COUNT, C_DROPPED,
+  R_STRIDE, C_STRIDE, C_RESOURCE, C_FIRST_SPAN, C_SPAN_COUNT,
   S_STRIDE, S_TID_OFF, S_TID_LEN, S_SID_OFF, S_SID_LEN, S_PSID_OFF, S_PSID_LEN, S_TSTATE_OFF, S_TSTATE_LEN,
   S_NAME_OFF, S_NAME_LEN, S_SMSG_OFF, S_SMSG_LEN, S_SCODE, S_KIND, S_START_LO, S_START_HI, S_END_LO, S_END_HI,
   S_FLAGS, S_DROP_ATTRS, S_DROP_EVENTS, S_DROP_LINKS, S_EVENT_N, S_LINK_N, S_EVENT_FIRST,
@@ -99,28 +99,17 @@ interface OtlpJsonModule {
   traceBatchToJSON(b: TraceBatch): string;
 }
 
-export class TraceBatch implements Parts {
-  /** @internal the tables (see layout.ts); not part of the API. */
-  arena: Arena;
-  /** @internal */ res: Table;
-  /** @internal */ scopes: Table;
-  /** @internal */ spans: Table;
-  /** @internal */ attrs: Table;
+export class TraceBatch extends BatchBase implements Parts {
+  /** @internal the span tables (see layout.ts; the others are BatchBase's); not part of the API. */
+  spans: Table;
   /** @internal */ events: Table;
   /** @internal */ links: Table;
-  /** @internal */ origLen: number;
-  /** @internal */ attrHint: number;
 
   private constructor(p: Parts) {
-    this.arena = p.arena;
-    this.res = p.res;
-    this.scopes = p.scopes;
+    super(p);
     this.spans = p.spans;
-    this.attrs = p.attrs;
     this.events = p.events;
     this.links = p.links;
-    this.origLen = p.origLen;
-    this.attrHint = p.attrHint;
   }
 
   /** Decode an ExportTraceServiceRequest. Throws DecodeError (OTELTS_ERR_DECODE) on malformed input. */
@@ -152,19 +141,14 @@ export class TraceBatch implements Parts {
       throw new TypeError('not a TraceBatchTransfer of this layout version');
     }
     const [a, r, c, s, at, e, l] = t.buffers;
-    const table = (stride: number, buf: SharedArrayBuffer, rows: number): Table => {
-      const tb = new Table(stride, 0, true, buf);
-      tb.rows = rows;
-      return tb;
-    };
     return new TraceBatch({
       arena: new Arena(0, m[M_ARENA_USED], a),
-      res: table(R_STRIDE, r, m[M_RESOURCES]),
-      scopes: table(C_STRIDE, c, m[M_SCOPES]),
-      spans: table(S_STRIDE, s, m[M_SPANS]),
-      attrs: table(A_STRIDE, at, m[M_ATTRS]),
-      events: table(E_STRIDE, e, m[M_EVENTS]),
-      links: table(L_STRIDE, l, m[M_LINKS]),
+      res: sharedTable(R_STRIDE, r, m[M_RESOURCES]),
+      scopes: sharedTable(C_STRIDE, c, m[M_SCOPES]),
+      spans: sharedTable(S_STRIDE, s, m[M_SPANS]),
+      attrs: sharedTable(A_STRIDE, at, m[M_ATTRS]),
+      events: sharedTable(E_STRIDE, e, m[M_EVENTS]),
+      links: sharedTable(L_STRIDE, l, m[M_LINKS]),
       origLen: m[M_ORIG_LEN],
       attrHint: m[M_ATTR_HINT],
     });
@@ -181,12 +165,6 @@ export class TraceBatch implements Parts {
   get itemCount(): number {
     return this.spans.rows;
   }
-  get scopeCount(): number {
-    return this.scopes.rows;
-  }
-  get resourceCount(): number {
-    return this.res.rows;
-  }
   /** Bytes this batch holds (wire bytes + columns): what memory bounds count. */
   get byteSize(): number {
     return (
@@ -195,12 +173,8 @@ export class TraceBatch implements Parts {
     );
   }
 
-  /** ExportTraceServiceRequest protobuf. A batch nobody modified encodes to its original bytes. */
-  encode(opts?: EncodeOptions): Uint8Array {
-    const fromColumns = opts?.fromColumns === true;
-    if (!fromColumns && isPristine(this)) return Buffer.from(this.arena.u8.subarray(0, this.origLen));
-    // Modified owners always have their attributes/events/links parsed already (set/delete parse first).
-    if (fromColumns) this.parseAll();
+  /** @internal ExportTraceServiceRequest protobuf (`encode()`, BatchBase). */
+  protected encodeParts(fromColumns: boolean): Buffer {
     return encodeParts(this, fromColumns);
   }
   /** OTLP/JSON text (hex ids, int64 as strings, enums as ints, lowerCamelCase). */
@@ -251,8 +225,7 @@ export class TraceBatch implements Parts {
 
   /** Parse every attribute, event and link into the tables (what `{eager: true}` does at decode). */
   parseAll(): void {
-    for (let r = 0; r < this.res.rows; r++) ensureAttrs(this, OWNER_RESOURCE, r);
-    for (let s = 0; s < this.scopes.rows; s++) ensureAttrs(this, OWNER_SCOPE, s);
+    this.parseResourceScopeAttrs();
     for (let i = 0; i < this.spans.rows; i++) {
       ensureAttrs(this, OWNER_SPAN, i);
       const ef = this.eventFirst(i);
@@ -262,54 +235,13 @@ export class TraceBatch implements Parts {
     }
   }
 
-  // ---- resources and scopes
-  resourceAttributes(r: number): Attributes {
-    this.checkResource(r);
-    return new AttrView(this, OWNER_RESOURCE, r);
-  }
-  resourceSchemaUrl(r: number): string {
-    const rb = this.checkResource(r);
-    return utf8(this.arena.buf, this.res.i32[rb + R_SCHEMA_OFF], this.res.i32[rb + R_SCHEMA_LEN]);
-  }
-  resourceDroppedAttributesCount(r: number): number {
-    return this.res.u32[this.checkResource(r) + R_DROPPED];
-  }
-  scopeResource(s: number): number {
-    return this.scopes.i32[this.checkScope(s) + C_RESOURCE];
-  }
-  scopeName(s: number): string {
-    const cb = this.checkScope(s);
-    return utf8Interned(this.arena.buf, this.scopes.i32[cb + C_NAME_OFF], this.scopes.i32[cb + C_NAME_LEN]);
-  }
-  scopeVersion(s: number): string {
-    const cb = this.checkScope(s);
-    return utf8Interned(this.arena.buf, this.scopes.i32[cb + C_VERSION_OFF], this.scopes.i32[cb + C_VERSION_LEN]);
-  }
-  /** InstrumentationScope.dropped_attributes_count. */
-  scopeDroppedAttributesCount(s: number): number {
-    return this.scopes.u32[this.checkScope(s) + C_DROPPED];
-  }
-  scopeAttributes(s: number): Attributes {
-    this.checkScope(s);
-    return new AttrView(this, OWNER_SCOPE, s);
-  }
-  scopeSchemaUrl(s: number): string {
-    const cb = this.checkScope(s);
-    return utf8(this.arena.buf, this.scopes.i32[cb + C_SCHEMA_OFF], this.scopes.i32[cb + C_SCHEMA_LEN]);
-  }
+  // ---- scopes (resource and scope accessors: BatchBase)
   /** Index of the first span of scope s, and how many (spans of a scope are contiguous). */
   scopeFirstSpan(s: number): number {
     return this.scopes.i32[this.checkScope(s) + C_FIRST_SPAN];
   }
   scopeSpanCount(s: number): number {
     return this.scopes.i32[this.checkScope(s) + C_SPAN_COUNT];
-  }
-  /** Index of the first scope of resource r, and how many. */
-  resourceFirstScope(r: number): number {
-    return this.res.i32[this.checkResource(r) + R_FIRST_SCOPE];
-  }
-  resourceScopeCount(r: number): number {
-    return this.res.i32[this.checkResource(r) + R_SCOPE_COUNT];
   }
 
   // ---- spans
@@ -471,17 +403,6 @@ export class TraceBatch implements Parts {
   private sb(i: number): number {
     if (!(i >= 0 && i < this.spans.rows)) throw new RangeError(`span index ${i} out of range [0, ${this.spans.rows})`);
     return i * S_STRIDE;
-  }
-  private checkScope(s: number): number {
-    if (!(s >= 0 && s < this.scopes.rows)) throw new RangeError(`scope index ${s} out of range [0, ${this.scopes.rows})`);
-    return s * C_STRIDE;
-  }
-  private checkResource(r: number): number {
-    if (!(r >= 0 && r < this.res.rows)) throw new RangeError(`resource index ${r} out of range [0, ${this.res.rows})`);
-    return r * R_STRIDE;
-  }
-  private hexAt(off: number, len: number): string {
-    return off < 0 ? '' : hex(this.arena.u8, off, len);
   }
   private eventFirst(i: number): number {
     const sb = i * S_STRIDE;

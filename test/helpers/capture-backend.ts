@@ -1,27 +1,26 @@
-// A real OTLP trace backend for end-to-end tests, independent of otelcol-ts's own code: a grpc-js server
-// (TraceService/Export with raw-Buffer (de)serializers) and a node:http server (POST /v1/traces, protobuf or
-// JSON, optionally gzip/deflate). Every request is decoded with the protobufjs oracle into its canonical form
-// (ids and bytes as lowercase hex, int64 as decimal strings, enums as numbers) and recorded.
+// The e2e tests' OTLP backend: a view over test/helpers/otlp-backend.ts (grpc-js Trace/Metrics/LogsService Export
+// and node:http POST /v1/traces, /v1/metrics, /v1/logs — protobuf or JSON, gzip/deflate — every request decoded
+// with the protobufjs oracle into its canonical form: ids and bytes as lowercase hex, int64 as decimal strings,
+// enums as numbers), with flattened spans / data points / log records and waits on them.
 //
 //   const be = await CaptureBackend.start();
 //   ... point a collector's otlp exporter at be.grpcEndpoint (host:port), otlphttp at be.httpEndpoint (http://host:port)
-//   await be.waitForSpans(25, 5000);
-//   be.spans()        // flattened spans of accepted requests, in arrival order
-//   be.failNext(2)    // the next 2 requests (either transport) are refused: gRPC UNAVAILABLE / HTTP 503
+//   await be.waitForSpans(25, 5000);            // or waitForDataPoints / waitForLogRecords
+//   be.spans()        // flattened spans of accepted requests, in arrival order (dataPoints(), logRecords())
+//   be.failNext(2)    // the next 2 requests (any transport and signal) are refused: gRPC UNAVAILABLE / HTTP 503
 //   await be.close();
 
-import * as grpc from '@grpc/grpc-js';
-import * as http from 'node:http';
-import * as zlib from 'node:zlib';
-import { ExportTraceServiceRequest, oracleDecodeTraces } from '../oracle/otlp-oracle';
+import { countItems, decodeJsonRequest, isRefusal, OtlpBackend, type BackendRequest, type BackendSignal } from './otlp-backend';
 
-export const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+export { TRACE_EXPORT_PATH, METRICS_EXPORT_PATH, LOGS_EXPORT_PATH } from './otlp-backend';
+export type { BackendSignal } from './otlp-backend';
 
 /** One request as the backend saw it. */
 export interface CapturedRequest {
   /** 0-based arrival index over all requests (accepted and refused). */
   index: number;
   transport: 'grpc' | 'http';
+  signal: BackendSignal;
   /** HTTP path, or the gRPC method path. */
   path: string;
   /** HTTP content-type (lowercased, without parameters), or "application/grpc". */
@@ -32,27 +31,40 @@ export interface CapturedRequest {
   headers: Record<string, string>;
   /** Size of the (decompressed) request message in bytes. */
   bodyBytes: number;
-  /** Number of spans in the request (0 when it could not be decoded). */
+  /** Number of spans in the request (0 for other signals, or when it could not be decoded). */
   spanCount: number;
-  /** Canonical decoded ExportTraceServiceRequest (undefined when decoding failed). */
+  /** Spans, data points or log records in the request (0 when it could not be decoded). */
+  itemCount: number;
+  /** Canonical decoded Export<Signal>ServiceRequest (undefined when decoding failed). */
   decoded: CanonicalRequest | undefined;
-  /** true when the backend refused the request on purpose (failNext). Refused requests' spans are not in spans(). */
+  /** true when the backend refused the request on purpose (failNext). Refused requests' items are not in spans() etc. */
   refused: boolean;
-  /** Decoding problem, if any (the request was answered 400 / INVALID_ARGUMENT). */
+  /** Decoding problem, if any (the request was answered 400 / 415 / INVALID_ARGUMENT). */
   error?: string;
 }
 
-/** Canonical ExportTraceServiceRequest, as produced by oracleDecodeTraces. */
+/** Canonical Export*ServiceRequest, as produced by the oracle (one of the three lists is set). */
 export interface CanonicalRequest {
   resourceSpans?: CanonicalResourceSpans[];
+  resourceMetrics?: CanonicalResourceMetrics[];
+  resourceLogs?: CanonicalResourceLogs[];
+}
+export interface CanonicalResource {
+  attributes?: CanonicalKeyValue[];
+  droppedAttributesCount?: number;
+}
+export interface CanonicalScope {
+  name?: string;
+  version?: string;
+  attributes?: CanonicalKeyValue[];
 }
 export interface CanonicalResourceSpans {
-  resource?: { attributes?: CanonicalKeyValue[]; droppedAttributesCount?: number };
+  resource?: CanonicalResource;
   scopeSpans?: CanonicalScopeSpans[];
   schemaUrl?: string;
 }
 export interface CanonicalScopeSpans {
-  scope?: { name?: string; version?: string; attributes?: CanonicalKeyValue[] };
+  scope?: CanonicalScope;
   spans?: CanonicalSpan[];
   schemaUrl?: string;
 }
@@ -72,6 +84,43 @@ export interface CanonicalSpan {
   status?: { code?: number; message?: string };
   [k: string]: unknown;
 }
+export interface CanonicalResourceMetrics {
+  resource?: CanonicalResource;
+  scopeMetrics?: Array<{ scope?: CanonicalScope; metrics?: CanonicalMetric[]; schemaUrl?: string }>;
+  schemaUrl?: string;
+}
+/** A metric: name, description, unit, metadata and one of gauge / sum / histogram / exponentialHistogram / summary. */
+export interface CanonicalMetric {
+  name?: string;
+  description?: string;
+  unit?: string;
+  [k: string]: unknown;
+}
+/** A data point of any type (attributes, times, and asInt/asDouble or count/sum/buckets/quantiles...). */
+export interface CanonicalDataPoint {
+  attributes?: CanonicalKeyValue[];
+  startTimeUnixNano?: string;
+  timeUnixNano?: string;
+  [k: string]: unknown;
+}
+export interface CanonicalResourceLogs {
+  resource?: CanonicalResource;
+  scopeLogs?: Array<{ scope?: CanonicalScope; logRecords?: CanonicalLogRecord[]; schemaUrl?: string }>;
+  schemaUrl?: string;
+}
+export interface CanonicalLogRecord {
+  timeUnixNano?: string;
+  observedTimeUnixNano?: string;
+  severityNumber?: number;
+  severityText?: string;
+  body?: CanonicalAnyValue;
+  attributes?: CanonicalKeyValue[];
+  traceId?: string;
+  spanId?: string;
+  flags?: number;
+  eventName?: string;
+  [k: string]: unknown;
+}
 export interface CanonicalKeyValue {
   key: string;
   value?: CanonicalAnyValue;
@@ -89,9 +138,27 @@ export interface CanonicalAnyValue {
 /** One span of an accepted request with its resource and scope. */
 export interface CapturedSpan {
   requestIndex: number;
-  resource: CanonicalResourceSpans['resource'];
-  scope: CanonicalScopeSpans['scope'];
+  resource: CanonicalResource | undefined;
+  scope: CanonicalScope | undefined;
   span: CanonicalSpan;
+}
+
+/** One data point of an accepted request with its metric (without its data), scope and resource. */
+export interface CapturedDataPoint {
+  requestIndex: number;
+  resource: CanonicalResource | undefined;
+  scope: CanonicalScope | undefined;
+  /** The metric's name, description, unit, metadata; `type` is the data field (gauge, sum, ...) with its other fields (temporality, monotonic). */
+  metric: { name?: string; description?: string; unit?: string; type: string; data: Record<string, unknown>; metadata?: CanonicalKeyValue[] };
+  point: CanonicalDataPoint;
+}
+
+/** One log record of an accepted request with its resource and scope. */
+export interface CapturedLogRecord {
+  requestIndex: number;
+  resource: CanonicalResource | undefined;
+  scope: CanonicalScope | undefined;
+  logRecord: CanonicalLogRecord;
 }
 
 export interface FailOptions {
@@ -113,7 +180,7 @@ export function anyValue(v: CanonicalAnyValue | undefined): unknown {
   if (v.bytesValue !== undefined) return v.bytesValue;
   if (v.arrayValue !== undefined) return (v.arrayValue.values ?? []).map(anyValue);
   if (v.kvlistValue !== undefined) return attrsOf(v.kvlistValue.values);
-  // An AnyValue with no field set (empty value) is "" in string form for our purposes.
+  // An AnyValue with no field set (empty value).
   return undefined;
 }
 
@@ -127,100 +194,56 @@ export function attrsOf(kvs: CanonicalKeyValue[] | undefined): Record<string, un
   return out;
 }
 
-/** Number of spans in a canonical request. */
+/** Number of spans in a canonical traces request. */
 export function countSpans(req: CanonicalRequest | undefined): number {
-  let n = 0;
-  for (const rs of req?.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) n += ss.spans?.length ?? 0;
-  return n;
+  return countItems('traces', req as Record<string, unknown> | undefined);
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// OTLP/JSON → canonical form: JSON ids are hex strings and bytesValue is base64 (OTLP/HTTP spec); everything
-// else (int64 as string or number, enums as numbers or names, lowerCamelCase keys) protobufjs's fromObject
-// understands. We convert, re-encode with the oracle and decode again so JSON and protobuf requests end up in
-// exactly the same canonical form.
-
-const ID_KEYS = new Set(['traceId', 'spanId', 'parentSpanId']);
-
-function jsonToProtoObject(v: unknown, key = ''): unknown {
-  if (Array.isArray(v)) return v.map((x) => jsonToProtoObject(x));
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = jsonToProtoObject(x, k);
-    return out;
-  }
-  if (typeof v === 'string' && ID_KEYS.has(key)) {
-    if (!/^([0-9a-fA-F]{2})*$/.test(v)) throw new Error(`${key} is not hex: ${JSON.stringify(v)}`);
-    return Buffer.from(v, 'hex');
-  }
-  if (typeof v === 'string' && key === 'bytesValue') return Buffer.from(v, 'base64');
-  return v;
+/** Decode an OTLP/JSON Export<Signal>ServiceRequest body into the oracle's canonical form. */
+export function canonicalFromJson(body: string, signal: BackendSignal = 'traces'): CanonicalRequest {
+  return decodeJsonRequest(body, signal) as CanonicalRequest;
 }
 
-/** Decode an OTLP/JSON ExportTraceServiceRequest body into the oracle's canonical form. */
-export function canonicalFromJson(body: string): CanonicalRequest {
-  const parsed = JSON.parse(body);
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('JSON body is not an object');
-  const msg = ExportTraceServiceRequest.fromObject(jsonToProtoObject(parsed) as Record<string, unknown>);
-  return oracleDecodeTraces(ExportTraceServiceRequest.encode(msg).finish()) as CanonicalRequest;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-
-interface Waiter {
-  check: () => boolean;
-  resolve: () => void;
-  reject: (e: Error) => void;
-}
+const METRIC_DATA_KEYS = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'];
 
 export class CaptureBackend {
-  /** host:port of the gRPC server (for an `otlp` exporter's endpoint). */
-  readonly grpcEndpoint: string;
-  /** http://host:port of the HTTP server (for an `otlphttp` exporter's endpoint; traces go to /v1/traces). */
-  readonly httpEndpoint: string;
   /** Every request received, refused ones included, in arrival order. */
   readonly requests: CapturedRequest[] = [];
 
-  private failRemaining = 0;
-  private failOpts: FailOptions = {};
-  private waiters: Waiter[] = [];
-
-  private constructor(
-    private readonly grpcServer: grpc.Server,
-    private readonly httpServer: http.Server,
-    grpcPort: number,
-    httpPort: number,
-  ) {
-    this.grpcEndpoint = `127.0.0.1:${grpcPort}`;
-    this.httpEndpoint = `http://127.0.0.1:${httpPort}`;
+  private constructor(private readonly be: OtlpBackend) {
+    be.onRequest((r) => this.requests.push(toCaptured(r)));
   }
 
   static async start(): Promise<CaptureBackend> {
-    const grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
-    const httpServer = http.createServer();
-    const grpcPort = await new Promise<number>((resolve, reject) =>
-      grpcServer.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
-    );
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once('error', reject);
-      httpServer.listen(0, '127.0.0.1', () => resolve());
-    });
-    const httpPort = (httpServer.address() as { port: number }).port;
-    const be = new CaptureBackend(grpcServer, httpServer, grpcPort, httpPort);
-    be.installGrpc();
-    be.installHttp();
-    return be;
+    return new CaptureBackend(await OtlpBackend.start({ strictPaths: true }));
+  }
+
+  /** host:port of the gRPC server (for an `otlp` exporter's endpoint). */
+  get grpcEndpoint(): string {
+    return this.be.grpcEndpoint;
+  }
+
+  /** http://host:port of the HTTP server (for an `otlphttp` exporter's endpoint; data goes to /v1/<signal>). */
+  get httpEndpoint(): string {
+    return this.be.httpEndpoint;
   }
 
   /** Refuse the next `n` requests (gRPC UNAVAILABLE / HTTP 503 unless overridden). */
   failNext(n: number, opts: FailOptions = {}): void {
-    this.failRemaining = n;
-    this.failOpts = opts;
+    this.be.clearScript();
+    for (let i = 0; i < n; i++) {
+      this.be.script({
+        grpcCode: opts.grpcCode ?? 14,
+        httpStatus: opts.httpStatus ?? 503,
+        retryAfter: opts.retryAfterSeconds !== undefined ? String(opts.retryAfterSeconds) : undefined,
+        message: 'capture backend: refused on purpose (failNext)',
+      });
+    }
   }
 
-  /** Requests that were accepted (not refused, decoded fine). */
-  accepted(): CapturedRequest[] {
-    return this.requests.filter((r) => !r.refused && r.error === undefined);
+  /** Requests that were accepted (not refused, decoded fine), optionally of one signal. */
+  accepted(signal?: BackendSignal): CapturedRequest[] {
+    return this.requests.filter((r) => !r.refused && r.error === undefined && (!signal || r.signal === signal));
   }
 
   /** Requests the backend could not decode: always a bug in the sender. */
@@ -231,7 +254,7 @@ export class CaptureBackend {
   /** All spans of accepted requests, flattened, in arrival order. */
   spans(): CapturedSpan[] {
     const out: CapturedSpan[] = [];
-    for (const r of this.accepted()) {
+    for (const r of this.accepted('traces')) {
       for (const rs of r.decoded?.resourceSpans ?? []) {
         for (const ss of rs.scopeSpans ?? []) {
           for (const span of ss.spans ?? []) out.push({ requestIndex: r.index, resource: rs.resource, scope: ss.scope, span });
@@ -241,9 +264,54 @@ export class CaptureBackend {
     return out;
   }
 
+  /** All data points of accepted requests, flattened, in arrival order. */
+  dataPoints(): CapturedDataPoint[] {
+    const out: CapturedDataPoint[] = [];
+    for (const r of this.accepted('metrics')) {
+      for (const rm of r.decoded?.resourceMetrics ?? []) {
+        for (const sm of rm.scopeMetrics ?? []) {
+          for (const m of sm.metrics ?? []) {
+            const type = METRIC_DATA_KEYS.find((k) => m[k] !== undefined) ?? 'empty';
+            const { dataPoints, ...data } = (m[type] as Record<string, unknown> | undefined) ?? {};
+            const metric = { name: m.name, description: m.description, unit: m.unit, type, data, metadata: m['metadata'] as CanonicalKeyValue[] | undefined };
+            for (const point of (dataPoints as CanonicalDataPoint[] | undefined) ?? []) {
+              out.push({ requestIndex: r.index, resource: rm.resource, scope: sm.scope, metric, point });
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** All log records of accepted requests, flattened, in arrival order. */
+  logRecords(): CapturedLogRecord[] {
+    const out: CapturedLogRecord[] = [];
+    for (const r of this.accepted('logs')) {
+      for (const rl of r.decoded?.resourceLogs ?? []) {
+        for (const sl of rl.scopeLogs ?? []) {
+          for (const logRecord of sl.logRecords ?? []) out.push({ requestIndex: r.index, resource: rl.resource, scope: sl.scope, logRecord });
+        }
+      }
+    }
+    return out;
+  }
+
   spanCount(): number {
+    return this.itemCount('traces');
+  }
+
+  dataPointCount(): number {
+    return this.itemCount('metrics');
+  }
+
+  logRecordCount(): number {
+    return this.itemCount('logs');
+  }
+
+  private itemCount(signal: BackendSignal): number {
     let n = 0;
-    for (const r of this.accepted()) n += r.spanCount;
+    for (const r of this.accepted(signal)) n += r.itemCount;
     return n;
   }
 
@@ -252,176 +320,51 @@ export class CaptureBackend {
     return this.waitFor(() => this.spanCount() >= n, timeoutMs, () => `${n} spans`).then(() => this.spans());
   }
 
+  /** Resolves with dataPoints() once at least `n` data points were accepted; rejects after `timeoutMs`. */
+  waitForDataPoints(n: number, timeoutMs: number): Promise<CapturedDataPoint[]> {
+    return this.waitFor(() => this.dataPointCount() >= n, timeoutMs, () => `${n} data points`).then(() => this.dataPoints());
+  }
+
+  /** Resolves with logRecords() once at least `n` log records were accepted; rejects after `timeoutMs`. */
+  waitForLogRecords(n: number, timeoutMs: number): Promise<CapturedLogRecord[]> {
+    return this.waitFor(() => this.logRecordCount() >= n, timeoutMs, () => `${n} log records`).then(() => this.logRecords());
+  }
+
   /** Resolves once at least `n` requests (accepted or refused) arrived; rejects after `timeoutMs`. */
   waitForRequests(n: number, timeoutMs: number): Promise<CapturedRequest[]> {
     return this.waitFor(() => this.requests.length >= n, timeoutMs, () => `${n} requests`).then(() => this.requests);
   }
 
   private waitFor(check: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
-    if (check()) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const w: Waiter = {
-        check,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((x) => x !== w);
-        reject(
-          new Error(
-            `capture backend: timed out after ${timeoutMs} ms waiting for ${what()}; have ${this.spanCount()} spans in ` +
-              `${this.accepted().length} accepted of ${this.requests.length} requests` +
-              (this.decodeErrors().length ? `; decode errors: ${this.decodeErrors().map((r) => r.error).join('; ')}` : ''),
-          ),
-        );
-      }, timeoutMs);
-      this.waiters.push(w);
-    });
+    return this.be.waitUntil(
+      check,
+      timeoutMs,
+      () =>
+        `capture backend: timed out after ${timeoutMs} ms waiting for ${what()}; have ${this.spanCount()} spans, ` +
+        `${this.dataPointCount()} data points, ${this.logRecordCount()} log records in ${this.accepted().length} accepted of ` +
+        `${this.requests.length} requests`,
+    );
   }
 
-  private notify(): void {
-    const still: Waiter[] = [];
-    for (const w of this.waiters) {
-      if (w.check()) w.resolve();
-      else still.push(w);
-    }
-    this.waiters = still;
+  close(): Promise<void> {
+    return this.be.close();
   }
+}
 
-  private takeFailure(): FailOptions | undefined {
-    if (this.failRemaining <= 0) return undefined;
-    this.failRemaining--;
-    return this.failOpts;
-  }
-
-  private record(r: Omit<CapturedRequest, 'index'>): CapturedRequest {
-    const full = { index: this.requests.length, ...r };
-    this.requests.push(full);
-    // Let the response go out before waiters run.
-    setImmediate(() => this.notify());
-    return full;
-  }
-
-  private installGrpc(): void {
-    const identity = (b: Buffer) => b;
-    const definition: grpc.ServiceDefinition = {
-      Export: {
-        path: TRACE_EXPORT_PATH,
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: identity,
-        requestDeserialize: identity,
-        responseSerialize: identity,
-        responseDeserialize: identity,
-      },
-    };
-    const handler: grpc.handleUnaryCall<Buffer, Buffer> = (call, callback) => {
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(call.metadata.getMap())) headers[k.toLowerCase()] = Buffer.isBuffer(v) ? v.toString('hex') : String(v);
-      const base = {
-        transport: 'grpc' as const,
-        path: TRACE_EXPORT_PATH,
-        contentType: 'application/grpc',
-        contentEncoding: headers['grpc-encoding'] ?? '',
-        headers,
-        bodyBytes: call.request.length,
-      };
-      const fail = this.takeFailure();
-      if (fail) {
-        this.record({ ...base, spanCount: 0, decoded: undefined, refused: true });
-        callback({ code: fail.grpcCode ?? grpc.status.UNAVAILABLE, details: 'capture backend: refused on purpose (failNext)' });
-        return;
-      }
-      let decoded: CanonicalRequest;
-      try {
-        decoded = oracleDecodeTraces(call.request) as CanonicalRequest;
-      } catch (e) {
-        this.record({ ...base, spanCount: 0, decoded: undefined, refused: false, error: `grpc protobuf decode: ${(e as Error).message}` });
-        callback({ code: grpc.status.INVALID_ARGUMENT, details: (e as Error).message });
-        return;
-      }
-      this.record({ ...base, spanCount: countSpans(decoded), decoded, refused: false });
-      callback(null, Buffer.alloc(0)); // an empty ExportTraceServiceResponse: full success
-    };
-    this.grpcServer.addService(definition, { Export: handler as grpc.UntypedHandleCall });
-  }
-
-  private installHttp(): void {
-    this.httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('error', () => res.destroy());
-      req.on('end', () => this.handleHttp(req, res, Buffer.concat(chunks)));
-    });
-  }
-
-  private handleHttp(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer): void {
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-    const path = (req.url ?? '/').split('?')[0]!;
-    const contentType = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    const contentEncoding = (headers['content-encoding'] ?? '').trim().toLowerCase();
-    const reply = (status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': type, ...extra });
-      res.end(body);
-    };
-    if (req.method !== 'POST' || path !== '/v1/traces') {
-      reply(404, 'text/plain', 'capture backend: only POST /v1/traces');
-      return;
-    }
-    let body: Buffer;
-    try {
-      if (contentEncoding === '' || contentEncoding === 'identity') body = raw;
-      else if (contentEncoding === 'gzip') body = zlib.gunzipSync(raw);
-      else if (contentEncoding === 'deflate') body = zlib.inflateSync(raw);
-      else throw new Error(`unsupported content-encoding ${contentEncoding}`);
-    } catch (e) {
-      this.record({
-        transport: 'http', path, contentType, contentEncoding, headers, bodyBytes: raw.length, spanCount: 0, decoded: undefined, refused: false,
-        error: `http decompress: ${(e as Error).message}`,
-      });
-      reply(400, 'text/plain', (e as Error).message);
-      return;
-    }
-    const base = { transport: 'http' as const, path, contentType, contentEncoding, headers, bodyBytes: body.length };
-    const isJson = contentType === 'application/json';
-    const responseType = isJson ? 'application/json' : 'application/x-protobuf';
-    const fail = this.takeFailure();
-    if (fail) {
-      this.record({ ...base, spanCount: 0, decoded: undefined, refused: true });
-      const extra: Record<string, string> = fail.retryAfterSeconds !== undefined ? { 'retry-after': String(fail.retryAfterSeconds) } : {};
-      reply(fail.httpStatus ?? 503, 'text/plain', 'capture backend: refused on purpose (failNext)', extra);
-      return;
-    }
-    let decoded: CanonicalRequest;
-    try {
-      if (isJson) decoded = canonicalFromJson(body.toString('utf8'));
-      else if (contentType === 'application/x-protobuf' || contentType === 'application/protobuf') decoded = oracleDecodeTraces(body) as CanonicalRequest;
-      else {
-        this.record({ ...base, spanCount: 0, decoded: undefined, refused: false, error: `unsupported content-type ${JSON.stringify(contentType)}` });
-        reply(415, 'text/plain', 'unsupported content type');
-        return;
-      }
-    } catch (e) {
-      this.record({ ...base, spanCount: 0, decoded: undefined, refused: false, error: `http ${contentType} decode: ${(e as Error).message}` });
-      reply(400, 'text/plain', (e as Error).message);
-      return;
-    }
-    this.record({ ...base, spanCount: countSpans(decoded), decoded, refused: false });
-    reply(200, responseType, isJson ? '{}' : Buffer.alloc(0));
-  }
-
-  async close(): Promise<void> {
-    for (const w of this.waiters) w.reject(new Error('capture backend closed while waiting'));
-    this.waiters = [];
-    this.grpcServer.forceShutdown();
-    this.httpServer.closeAllConnections();
-    await new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
-  }
+function toCaptured(r: BackendRequest): CapturedRequest {
+  return {
+    index: r.index,
+    transport: r.transport,
+    signal: r.signal,
+    path: r.path.split('?')[0]!,
+    contentType: r.contentType,
+    contentEncoding: r.contentEncoding,
+    headers: r.headers,
+    bodyBytes: r.body.length,
+    spanCount: r.spanCount,
+    itemCount: r.itemCount,
+    decoded: r.decoded as CanonicalRequest | undefined,
+    refused: isRefusal(r.answer),
+    error: r.error,
+  };
 }

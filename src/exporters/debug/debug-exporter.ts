@@ -1,15 +1,21 @@
 // The debug exporter: writes every batch it gets, like the Go debugexporter:
-//   basic    → one record "Traces" with `resource spans` and `spans` counts per batch;
-//   normal   → that, then one record with one line per span (text-marshaler.ts marshalNormal);
-//   detailed → that, then one record with the full dump (marshalDetailed).
+//   basic    → one record per batch with its counts: "Traces" {resource spans, spans}, "Metrics" {resource
+//              metrics, metrics, data points}, "Logs" {resource logs, log records};
+//   normal   → that, then one record with one line per span / data point / log record (marshal*Normal);
+//   detailed → that, then one record with the full dump (marshal*Detailed).
 // Records go to the collector's logger (info) through a sampler (sampling_initial records of the same message per
 // second, then every sampling_thereafter-th), or — use_internal_logger: false — to output_paths (default stdout)
 // as zap's console encoding without time and level: `Traces\t{"resource spans": 1, "spans": 2}`.
 
 import * as fs from 'node:fs';
-import type { Logger } from '../../component/types';
+import type { Logger, Signal } from '../../component/types';
+import type { LogBatch } from '../../pdata/logs';
+import type { MetricBatch } from '../../pdata/metrics';
 import type { TraceBatch } from '../../pdata/traces';
+import type { BatchOf } from '../../receivers/otlp/signals';
 import type { DebugExporterConfig } from './config';
+import { marshalLogsDetailed, marshalLogsNormal } from './logs-marshaler';
+import { marshalMetricsDetailed, marshalMetricsNormal } from './metrics-marshaler';
 import { marshalDetailed, marshalNormal } from './text-marshaler';
 
 export interface DebugSink {
@@ -84,16 +90,49 @@ export function outputSink(cfg: DebugExporterConfig, write?: (line: string) => v
   };
 }
 
-export class DebugTraceWriter {
+/** What the debug exporter prints for one signal: the basic record, and the normal and detailed texts. */
+interface DebugRendering<B> {
+  message: string;
+  counts(b: B): Record<string, number>;
+  normal(b: B): string;
+  detailed(b: B): string;
+}
+
+const RENDERINGS: { traces: DebugRendering<TraceBatch>; metrics: DebugRendering<MetricBatch>; logs: DebugRendering<LogBatch> } = {
+  traces: {
+    message: 'Traces',
+    counts: (b) => ({ 'resource spans': b.resourceCount, spans: b.spanCount }),
+    normal: marshalNormal,
+    detailed: marshalDetailed,
+  },
+  metrics: {
+    message: 'Metrics',
+    counts: (b) => ({ 'resource metrics': b.resourceCount, metrics: b.metricCount, 'data points': b.dataPointCount }),
+    normal: marshalMetricsNormal,
+    detailed: marshalMetricsDetailed,
+  },
+  logs: {
+    message: 'Logs',
+    counts: (b) => ({ 'resource logs': b.resourceCount, 'log records': b.logRecordCount }),
+    normal: marshalLogsNormal,
+    detailed: marshalLogsDetailed,
+  },
+};
+
+export class DebugWriter<S extends Signal> {
+  private readonly r: DebugRendering<BatchOf<S>>;
   constructor(
+    signal: S,
     private readonly cfg: DebugExporterConfig,
     private readonly sink: DebugSink,
-  ) {}
+  ) {
+    this.r = RENDERINGS[signal] as unknown as DebugRendering<BatchOf<S>>;
+  }
 
-  push = async (batch: TraceBatch): Promise<void> => {
-    this.sink.info('Traces', { 'resource spans': batch.resourceCount, spans: batch.spanCount });
+  push = async (batch: BatchOf<S>): Promise<void> => {
+    this.sink.info(this.r.message, this.r.counts(batch));
     if (this.cfg.verbosity === 'basic') return;
-    const text = this.cfg.verbosity === 'detailed' ? marshalDetailed(batch) : marshalNormal(batch);
+    const text = this.cfg.verbosity === 'detailed' ? this.r.detailed(batch) : this.r.normal(batch);
     this.sink.info(text.endsWith('\n') ? text.slice(0, -1) : text);
   };
 }

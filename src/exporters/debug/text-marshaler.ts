@@ -1,5 +1,6 @@
 // Text renderings of a TraceBatch as the Go debug exporter prints them: `normal` (internal/normal: one line per
-// span) and `detailed` (internal/otlptext: the full dump). Read only through the TraceBatch accessors.
+// span) and `detailed` (internal/otlptext: the full dump). Read only through the TraceBatch accessors. The pieces
+// shared with the metrics and logs renderings (metrics-marshaler.ts, logs-marshaler.ts) are exported here.
 
 import type { AnyValue, Attributes, TraceBatch, ValueType } from '../../pdata/traces';
 
@@ -25,7 +26,7 @@ function floatString(f: number): string {
   return String(f);
 }
 
-function typeOf(v: AnyValue): ValueType {
+export function typeOf(v: AnyValue): ValueType {
   if ('stringValue' in v) return 'string';
   if ('boolValue' in v) return 'bool';
   if ('intValue' in v) return 'int';
@@ -90,6 +91,11 @@ function valueToString(attrs: Attributes, j: number): string {
   return `${TYPE_NAMES[attrs.type(j)]}(${valueAsString(attrs.value(j))})`;
 }
 
+/** otlptext valueToString of a standalone value (a log body): `Str(value)`, `Empty()`. */
+export function typedValueString(v: AnyValue): string {
+  return `${TYPE_NAMES[typeOf(v)]}(${valueAsString(v)})`;
+}
+
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /** pcommon Timestamp.String(): Go's time.Time.String() in UTC, e.g. "2020-02-11 20:26:13.000000789 +0000 UTC". */
@@ -106,8 +112,15 @@ export function formatTimestamp(nanos: bigint): string {
 }
 
 /** pcommon TraceID/SpanID String(): "" for an all-zero (empty) id. */
-function idString(hex: string): string {
+export function idString(hex: string): string {
   return /^0*$/.test(hex) ? '' : hex;
+}
+
+/** Children indices grouped by parent: `parentOf(i)` for i in [0, count), over `parents` parents, in order. */
+export function groupBy(count: number, parents: number, parentOf: (i: number) => number): number[][] {
+  const out: number[][] = Array.from({ length: parents }, () => []);
+  for (let i = 0; i < count; i++) out[parentOf(i)]?.push(i);
+  return out;
 }
 
 /** Resources → their scopes → their spans, by index (scopes and spans are contiguous per parent). */
@@ -126,18 +139,18 @@ function structure(b: TraceBatch): { scopesOf: number[][]; spanRange: Array<[num
 
 // ---------------------------------------------------------------- normal
 
-function attrPairs(attrs: Attributes): string[] {
+export function attrPairs(attrs: Attributes): string[] {
   const out: string[] = [];
   for (let j = 0; j < attrs.length; j++) out.push(`${attrs.key(j)}=${valueAsString(attrs.value(j))}`);
   return out;
 }
 
-function attrsSuffix(attrs: Attributes): string {
+export function attrsSuffix(attrs: Attributes): string {
   const p = attrPairs(attrs);
   return p.length ? ' ' + p.join(' ') : '';
 }
 
-function scopeDetails(name: string, version: string, schemaUrl: string): string {
+export function scopeDetails(name: string, version: string, schemaUrl: string): string {
   let d = name;
   if (version) d += '@' + version;
   if (schemaUrl) d += (d ? ' ' : '') + '[' + schemaUrl + ']';
@@ -165,13 +178,17 @@ export function marshalNormal(b: TraceBatch): string {
 
 // ---------------------------------------------------------------- detailed
 
-class Buf {
+export class Buf {
   readonly lines: string[] = [];
   entry(s: string): void {
     this.lines.push(s);
   }
   attr(name: string, value: string): void {
     this.lines.push(`    ${name.padEnd(15)}: ${value}`);
+  }
+  /** logEntry + "\n" joins: the whole dump. */
+  text(): string {
+    return this.lines.length ? this.lines.join('\n') + '\n' : '';
   }
   attributes(header: string, attrs: Attributes): void {
     if (attrs.length === 0) return;

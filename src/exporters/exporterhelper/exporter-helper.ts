@@ -19,10 +19,24 @@
 //       {exporter, data_type}
 // where <items> is spans | metric_points | log_records.
 
-import type { Component, Counter, CreateSettings, Gauge, Host, Labels, Signal, TracesExporter } from '../../component/types';
+import type {
+  Component,
+  Counter,
+  CreateSettings,
+  Gauge,
+  Host,
+  Labels,
+  LogsExporter,
+  MetricsExporter,
+  Signal,
+  TracesExporter,
+} from '../../component/types';
 import { Lifecycle } from '../../component/types';
 import { ShutdownError } from '../../errors';
-import { TraceBatch } from '../../pdata/traces';
+import type { LogBatch } from '../../pdata/logs';
+import type { MetricBatch } from '../../pdata/metrics';
+import type { TraceBatch } from '../../pdata/traces';
+import { otlpSignal, splitBatch, type BatchOf } from '../../receivers/otlp/signals';
 import type { QueueConfig, RetryConfig } from './config';
 import { Batcher, type BatchOps } from './batcher';
 import { BoundedQueue, type Done, type Sized } from './queue';
@@ -64,12 +78,6 @@ export interface ExporterHelperOptions<T> {
 
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 
-const ITEM_NAMES: Record<Signal, { unit: string; plural: string }> = {
-  traces: { unit: 'spans', plural: 'spans' },
-  metrics: { unit: 'metric_points', plural: 'metric points' },
-  logs: { unit: 'log_records', plural: 'log records' },
-};
-
 interface Req<T> extends Sized {
   readonly data: T;
 }
@@ -102,7 +110,7 @@ export class ExporterHelper<T> implements Component {
     private readonly opts: ExporterHelperOptions<T>,
   ) {
     this.log = new LimitedLogger(set.logger);
-    const names = ITEM_NAMES[opts.signal];
+    const names = { unit: otlpSignal(opts.signal).unit, plural: otlpSignal(opts.signal).items };
     const id = set.id.id;
     const on = set.metricsLevel !== 'none';
     const base: Labels = { exporter: id, ...opts.extraLabels };
@@ -274,7 +282,7 @@ export class ExporterHelper<T> implements Component {
     const key = `${type}|${permanent}`;
     let c = this.failedByType.get(key);
     if (!c) {
-      const names = ITEM_NAMES[this.opts.signal];
+      const names = { unit: otlpSignal(this.opts.signal).unit, plural: otlpSignal(this.opts.signal).items };
       c = this.set.meter.counter(
         `otelcol_exporter_send_failed_${names.unit}`,
         `Number of ${names.plural} in failed attempts to send to destination.`,
@@ -334,25 +342,29 @@ function sleepMs(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Options for a traces exporter: everything but the measuring and batching functions, which are the TraceBatch ones. */
-export type TracesHelperOptions = Omit<ExporterHelperOptions<TraceBatch>, 'signal' | 'itemCount' | 'byteSize' | 'batchOps'>;
+/** Options for an exporter of one signal: everything but the measuring and batching functions, which are the batch's own. */
+export type SignalHelperOptions<S extends Signal> = Omit<ExporterHelperOptions<BatchOf<S>>, 'signal' | 'itemCount' | 'byteSize' | 'batchOps'>;
+export type TracesHelperOptions = SignalHelperOptions<'traces'>;
 
-export const TRACE_BATCH_OPS: BatchOps<TraceBatch> = {
-  merge: (parts) => TraceBatch.concat(parts),
-  split: (b, n) => [b.slice(0, n), b.slice(n, b.spanCount)],
-};
+/** sending_queue.batch for a signal: merge with the batch class' concat, split with slice. */
+export function batchOpsFor<S extends Signal>(signal: S): BatchOps<BatchOf<S>> {
+  const spec = otlpSignal(signal);
+  return { merge: (parts) => spec.concat(parts), split: (b, n) => splitBatch(b, n) };
+}
 
-/** A TracesExporter built on the helper: consumeTraces → queue → retry → timeout → push(batch). */
-export class HelperTracesExporter implements TracesExporter {
+export const TRACE_BATCH_OPS: BatchOps<TraceBatch> = batchOpsFor('traces');
+
+/** The Component part of an exporter built on the helper: consume<Signal> → queue → retry → timeout → push(batch). */
+abstract class HelperExporterBase<S extends Signal> implements Component {
   readonly capabilities = { mutatesData: false };
-  readonly helper: ExporterHelper<TraceBatch>;
-  constructor(set: CreateSettings, opts: TracesHelperOptions) {
-    this.helper = new ExporterHelper<TraceBatch>(set, {
+  readonly helper: ExporterHelper<BatchOf<S>>;
+  constructor(signal: S, set: CreateSettings, opts: SignalHelperOptions<S>) {
+    this.helper = new ExporterHelper<BatchOf<S>>(set, {
       ...opts,
-      signal: 'traces',
-      itemCount: (b) => b.spanCount,
+      signal,
+      itemCount: (b) => b.itemCount,
       byteSize: (b) => b.byteSize,
-      batchOps: TRACE_BATCH_OPS,
+      batchOps: batchOpsFor(signal),
     });
   }
   start(host: Host): Promise<void> {
@@ -361,7 +373,45 @@ export class HelperTracesExporter implements TracesExporter {
   shutdown(): Promise<void> {
     return this.helper.shutdown();
   }
+}
+
+export class HelperTracesExporter extends HelperExporterBase<'traces'> implements TracesExporter {
+  constructor(set: CreateSettings, opts: SignalHelperOptions<'traces'>) {
+    super('traces', set, opts);
+  }
   consumeTraces(batch: TraceBatch): Promise<void> {
     return this.helper.consume(batch);
+  }
+}
+
+export class HelperMetricsExporter extends HelperExporterBase<'metrics'> implements MetricsExporter {
+  constructor(set: CreateSettings, opts: SignalHelperOptions<'metrics'>) {
+    super('metrics', set, opts);
+  }
+  consumeMetrics(batch: MetricBatch): Promise<void> {
+    return this.helper.consume(batch);
+  }
+}
+
+export class HelperLogsExporter extends HelperExporterBase<'logs'> implements LogsExporter {
+  constructor(set: CreateSettings, opts: SignalHelperOptions<'logs'>) {
+    super('logs', set, opts);
+  }
+  consumeLogs(batch: LogBatch): Promise<void> {
+    return this.helper.consume(batch);
+  }
+}
+
+export type ExporterOf<S extends Signal> = S extends 'traces' ? HelperTracesExporter : S extends 'metrics' ? HelperMetricsExporter : HelperLogsExporter;
+
+/** An exporter of `signal` on the helper (what every factory's createTraces/createMetrics/createLogs returns). */
+export function helperExporter<S extends Signal>(signal: S, set: CreateSettings, opts: SignalHelperOptions<S>): ExporterOf<S> {
+  switch (signal) {
+    case 'traces':
+      return new HelperTracesExporter(set, opts as SignalHelperOptions<'traces'>) as ExporterOf<S>;
+    case 'metrics':
+      return new HelperMetricsExporter(set, opts as SignalHelperOptions<'metrics'>) as ExporterOf<S>;
+    default:
+      return new HelperLogsExporter(set, opts as SignalHelperOptions<'logs'>) as ExporterOf<S>;
   }
 }

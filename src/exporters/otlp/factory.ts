@@ -1,10 +1,11 @@
 // The `otlp` exporter (OTLP over gRPC). Upstream renamed the type `otlp_grpc` (with `otlp` kept as a deprecated
 // alias); real configs use both, so we accept both.
 
-import type { CreateSettings, ExporterFactory, TracesExporter } from '../../component/types';
-import { HelperTracesExporter } from '../exporterhelper/exporter-helper';
+import type { CreateSettings, ExporterFactory, Signal } from '../../component/types';
+import { otlpSignal } from '../../receivers/otlp/signals';
+import { helperExporter, type ExporterOf } from '../exporterhelper/exporter-helper';
 import { otlpConfigSchema, splitHostPort, type OtlpExporterConfig } from './config';
-import { OtlpGrpcTraceClient } from './grpc-exporter';
+import { OtlpGrpcClient } from './grpc-exporter';
 
 /** Go's endpointAttributes: server.address / server.port (Prometheus spelling) on sent/send_failed. */
 function endpointLabels(cfg: OtlpExporterConfig): Record<string, string> {
@@ -15,9 +16,10 @@ function endpointLabels(cfg: OtlpExporterConfig): Record<string, string> {
   return out;
 }
 
-export function createOtlpTracesExporter(set: CreateSettings, cfg: OtlpExporterConfig): TracesExporter {
-  const client = new OtlpGrpcTraceClient(cfg, set.logger);
-  return new HelperTracesExporter(set, {
+/** An `otlp` exporter of one signal: its own gRPC channel (as Go), the shared exporter helper. */
+export function createOtlpExporter<S extends Signal>(signal: S, set: CreateSettings, cfg: OtlpExporterConfig): ExporterOf<S> {
+  const client = new OtlpGrpcClient(cfg, set.logger, otlpSignal(signal));
+  return helperExporter(signal, set, {
     timeoutMs: cfg.timeout,
     retry: cfg.retry_on_failure,
     queue: cfg.sending_queue,
@@ -32,8 +34,10 @@ export const otlpExporterFactory: ExporterFactory<OtlpExporterConfig> = {
   kind: 'exporter',
   type: 'otlp',
   aliases: ['otlp_grpc'],
-  description: 'Sends traces to an OTLP/gRPC backend (TraceService/Export), with sending queue and retries.',
+  description: 'Sends traces, metrics and logs to an OTLP/gRPC backend (Trace/Metrics/LogsService Export), with sending queue and retries.',
   configSchema: otlpConfigSchema,
-  stability: { traces: 'stable' },
-  createTraces: createOtlpTracesExporter,
+  stability: { traces: 'stable', metrics: 'stable', logs: 'stable' },
+  createTraces: (set, cfg) => createOtlpExporter('traces', set, cfg),
+  createMetrics: (set, cfg) => createOtlpExporter('metrics', set, cfg),
+  createLogs: (set, cfg) => createOtlpExporter('logs', set, cfg),
 };

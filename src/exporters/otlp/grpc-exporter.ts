@@ -1,16 +1,18 @@
-// OTLP/gRPC trace exporter: one grpc-js channel per exporter, raw-Buffer (de)serializers, so a batch nobody
-// modified goes out as its original bytes (TraceBatch.encode() copies them) and the response is read by a small
+// OTLP/gRPC exporter client for one signal (TraceService, MetricsService or LogsService Export): one grpc-js
+// channel per exporter instance (as Go: one connection per signal's exporter), raw-Buffer (de)serializers, so a
+// batch nobody modified goes out as its original bytes (encode() copies them) and the response is read by a small
 // protobuf reader. Errors are classified like the Go otlpexporter (processError/shouldRetry):
 //   retryable: CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS,
 //              RESOURCE_EXHAUSTED only when the server sent a google.rpc.RetryInfo (its delay is honoured);
 //   permanent: everything else (INVALID_ARGUMENT, UNIMPLEMENTED, UNAUTHENTICATED, ...).
-// A partial success is logged (warn "Partial success response") and its rejected spans counted as failed.
+// A partial success is logged (warn "Partial success response" with dropped_spans / dropped_data_points /
+// dropped_log_records, as Go) and its rejected items counted as failed.
 
 import * as grpc from '@grpc/grpc-js';
 import * as tls from 'node:tls';
-import type { Logger } from '../../component/types';
+import type { Logger, Signal } from '../../component/types';
 import { GrpcStatus } from '../../errors';
-import type { TraceBatch } from '../../pdata/traces';
+import type { BatchOf, OtlpSignal } from '../../receivers/otlp/signals';
 import { BackendError, grpcCodeName } from '../exporterhelper/errors';
 import type { PushResult } from '../exporterhelper/exporter-helper';
 import { decodePartialSuccess, decodeRpcStatus, retryInfoSeconds } from '../internal/otlp-response';
@@ -19,8 +21,6 @@ import { loadClientTls } from '../internal/tls';
 import { userAgent } from '../internal/user-agent';
 import { LimitedLogger } from '../exporterhelper/log-limiter';
 import { parseGrpcEndpoint, type OtlpExporterConfig } from './config';
-
-export const TRACE_EXPORT_METHOD = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 
 /** HTTP/2 flow-control window: grpc-js's 64 KiB default caps a channel at a few hundred 500-span requests/s. */
 export const FLOW_CONTROL_WINDOW = 8 * 1024 * 1024;
@@ -67,26 +67,36 @@ export function classifyGrpcError(err: grpc.ServiceError): BackendError {
   });
 }
 
-export class OtlpGrpcTraceClient {
+export class OtlpGrpcClient<S extends Signal = Signal> {
   private client: grpc.Client | undefined;
   private readonly metadata: grpc.Metadata;
   private readonly log: LimitedLogger;
+  /** A `headers` key gRPC cannot carry (not [0-9a-z-_.]): every export fails with Internal, as in Go. */
+  private badHeader: string | undefined;
 
   constructor(
     private readonly cfg: OtlpExporterConfig,
     logger: Logger,
+    private readonly spec: OtlpSignal<S>,
   ) {
     this.log = new LimitedLogger(logger);
     this.metadata = new grpc.Metadata({ waitForReady: cfg.wait_for_ready });
     for (const [k, v] of Object.entries(cfg.headers)) {
-      if (k.toLowerCase().endsWith('-bin')) this.metadata.set(k, Buffer.from(v));
-      else this.metadata.set(k, v);
+      try {
+        if (k.toLowerCase().endsWith('-bin')) this.metadata.set(k, Buffer.from(v));
+        else this.metadata.set(k, v);
+      } catch {
+        // As Go: such a config validates and the collector starts, but every export fails (grpc-go refuses the
+        // header at send time). Keep the first offending key for that error.
+        this.badHeader ??= k;
+      }
     }
   }
 
   /** Opens the channel (TLS files are read here) and starts connecting, like Go's ToClientConn + Connect. */
   async start(): Promise<void> {
     const cfg = this.cfg;
+    if (this.badHeader !== undefined) this.log.warn('gRPC cannot carry a configured header: every export will fail', { header: this.badHeader });
     const ep = parseGrpcEndpoint(cfg.endpoint);
     const loaded = await loadClientTls(cfg.tls);
     let creds: grpc.ChannelCredentials;
@@ -118,14 +128,18 @@ export class OtlpGrpcTraceClient {
   }
 
   /** One Export call. */
-  push = (batch: TraceBatch, signal: AbortSignal): Promise<PushResult | void> => {
+  push = (batch: BatchOf<S>, signal: AbortSignal): Promise<PushResult | void> => {
     const client = this.client;
     if (!client) return Promise.reject(new BackendError('otlp exporter not started', { retryable: true }));
+    if (this.badHeader !== undefined) {
+      const desc = `header key ${JSON.stringify(this.badHeader)} contains illegal characters not in [0-9a-z-_.]`;
+      return Promise.reject(new BackendError(`rpc error: code = Internal desc = ${desc}`, { retryable: false, grpcStatus: GrpcStatus.INTERNAL, httpStatus: 500 }));
+    }
     const body = toBuffer(batch.encode());
     const callOpts: grpc.CallOptions = {};
     if (this.cfg.timeout > 0) callOpts.deadline = Date.now() + this.cfg.timeout;
     return new Promise<PushResult | void>((resolve, reject) => {
-      const call = client.makeUnaryRequest<Buffer, Buffer>(TRACE_EXPORT_METHOD, identity, identity, body, this.metadata.clone(), callOpts, (err, resp) => {
+      const call = client.makeUnaryRequest<Buffer, Buffer>(this.spec.grpcMethod, identity, identity, body, this.metadata.clone(), callOpts, (err, resp) => {
         signal.removeEventListener('abort', onAbort);
         if (err) {
           reject(classifyGrpcError(err));
@@ -143,7 +157,7 @@ export class OtlpGrpcTraceClient {
           return;
         }
         if (ps.errorMessage !== '' || ps.rejected !== 0) {
-          this.log.warn('Partial success response', { message: ps.errorMessage, dropped_spans: ps.rejected });
+          this.log.warn('Partial success response', { message: ps.errorMessage, [this.spec.droppedLogKey]: ps.rejected });
           resolve({ rejectedItems: ps.rejected, message: ps.errorMessage });
           return;
         }

@@ -83,7 +83,9 @@ export const otlpHttpConfigSchema = s.object(
         issues.push({ path, message: 'at least one endpoint must be specified' });
       }
       if (v.endpoint) checkUrl(v.endpoint, join(path, 'endpoint'), issues, 'endpoint');
-      if (v.traces_endpoint) checkUrl(v.traces_endpoint, join(path, 'traces_endpoint'), issues, 'traces_endpoint');
+      for (const key of ['traces_endpoint', 'metrics_endpoint', 'logs_endpoint'] as const) {
+        if (v[key]) checkUrl(v[key], join(path, key), issues, key);
+      }
       if (v.compression !== '' && v.compression !== 'none' && v.compression !== 'gzip') {
         issues.push({ path: join(path, 'compression'), message: `compression "${v.compression}" is not supported yet (use gzip or none)` });
       }

@@ -1,7 +1,8 @@
-// OTLP/HTTP trace exporter over node:http(s) with a keep-alive Agent. Status handling as the Go
-// otlphttpexporter:
-//   2xx           success; a partial success in the body (decoded per its Content-Type) is logged and its
-//                 rejected spans counted as failed; an unreadable 2xx body is a permanent error (as in Go);
+// OTLP/HTTP exporter client for one signal (POST to the traces, metrics or logs URL) over node:http(s) with a
+// keep-alive Agent. Status handling as the Go otlphttpexporter:
+//   2xx           success; a partial success in the body (decoded per its Content-Type; JSON key rejectedSpans /
+//                 rejectedDataPoints / rejectedLogRecords) is logged and its rejected items counted as failed; an
+//                 unreadable 2xx body is a permanent error (as in Go);
 //   429, 503      retryable, honouring Retry-After (delay-seconds or HTTP-date);
 //   502, 504      retryable;
 //   anything else permanent. The google.rpc.Status message of an error body is included in the error.
@@ -11,9 +12,9 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as zlib from 'node:zlib';
 import { promisify } from 'node:util';
-import type { Logger } from '../../component/types';
+import type { Logger, Signal } from '../../component/types';
 import { GrpcStatus } from '../../errors';
-import type { TraceBatch } from '../../pdata/traces';
+import type { BatchOf, OtlpSignal } from '../../receivers/otlp/signals';
 import { BackendError } from '../exporterhelper/errors';
 import type { PushResult } from '../exporterhelper/exporter-helper';
 import { LimitedLogger } from '../exporterhelper/log-limiter';
@@ -55,21 +56,23 @@ function mediaType(h: string | undefined): string {
   return (h ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-export class OtlpHttpTraceClient {
+export class OtlpHttpClient<S extends Signal = Signal> {
   private agent: http.Agent | undefined;
   private readonly url: URL;
   private readonly log: LimitedLogger;
 
   constructor(
     private readonly cfg: OtlpHttpExporterConfig,
-    tracesUrl: string,
+    signalUrl: string,
     logger: Logger,
+    private readonly spec: OtlpSignal<S>,
   ) {
-    this.url = new URL(tracesUrl);
+    this.url = new URL(signalUrl);
     this.log = new LimitedLogger(logger);
   }
 
-  get tracesUrl(): string {
+  /** Where this client POSTs (`<endpoint>/v1/<signal>` or the `<signal>_endpoint` override). */
+  get signalUrl(): string {
     return this.url.toString();
   }
 
@@ -100,7 +103,7 @@ export class OtlpHttpTraceClient {
     }
   }
 
-  push = async (batch: TraceBatch, signal: AbortSignal): Promise<PushResult | void> => {
+  push = async (batch: BatchOf<S>, signal: AbortSignal): Promise<PushResult | void> => {
     if (!this.agent) throw new BackendError('otlphttp exporter not started', { retryable: true });
     const json = this.cfg.encoding === 'json';
     let body: Buffer = json ? Buffer.from(batch.toJSON(), 'utf8') : toBuffer(batch.encode());
@@ -115,7 +118,7 @@ export class OtlpHttpTraceClient {
     }
     for (const [k, v] of Object.entries(this.cfg.headers)) headers[k] = v;
     headers['Content-Length'] = String(body.length);
-    const url = this.tracesUrl;
+    const url = this.signalUrl;
     let res: Response;
     try {
       res = await this.post(body, headers, signal);
@@ -163,14 +166,14 @@ export class OtlpHttpTraceClient {
     let ps: PartialSuccess;
     try {
       if (type === PROTOBUF) ps = decodePartialSuccess(res.body);
-      else if (type === JSON_TYPE) ps = decodePartialSuccessJSON(res.body.toString('utf8'), 'rejectedSpans');
+      else if (type === JSON_TYPE) ps = decodePartialSuccessJSON(res.body.toString('utf8'), this.spec.rejectedJsonKey);
       else return;
     } catch (e) {
       const kind = type === PROTOBUF ? 'protobuf' : 'json';
       throw new BackendError(`error parsing ${kind} response: ${(e as Error).message}`, { retryable: false, grpcStatus: GrpcStatus.INTERNAL, httpStatus: 500 });
     }
     if (ps.errorMessage !== '' || ps.rejected !== 0) {
-      this.log.warn('Partial success response', { message: ps.errorMessage, dropped_spans: ps.rejected });
+      this.log.warn('Partial success response', { message: ps.errorMessage, [this.spec.droppedLogKey]: ps.rejected });
       return { rejectedItems: ps.rejected, message: ps.errorMessage };
     }
   }

@@ -1,35 +1,52 @@
-// The batch processor for traces, after core processor/batchprocessor.
+// The batch processor, after core processor/batchprocessor, for the three signals. Items are what the Go
+// collector counts: spans, metric data points, log records (`PdataBatch.itemCount`).
 //
-// Spans accumulate in a pending list of batches. Semantics as upstream:
-// * when the pending span count reaches `send_batch_size`, a batch is sent (size trigger); with
-//   `send_batch_max_size` set, sends are cut at that many spans and repeated while at least
-//   `send_batch_size` spans are pending; with it at 0 everything pending is sent in one batch, however large;
-// * `timeout` after the pending list became non-empty (or after the last size-triggered send left spans
+// Items accumulate in a pending list of batches. Semantics as upstream:
+// * when the pending item count reaches `send_batch_size`, a batch is sent (size trigger); with
+//   `send_batch_max_size` set, sends are cut at that many items and repeated while at least
+//   `send_batch_size` items are pending; with it at 0 everything pending is sent in one batch, however large;
+// * `timeout` after the pending list became non-empty (or after the last size-triggered send left items
 //   behind), whatever is pending is sent (timeout trigger). Upstream runs a free-running timer reset on
-//   every send; we arm it only while spans are pending, so no span waits longer than upstream's worst case
+//   every send; we arm it only while items are pending, so no item waits longer than upstream's worst case
 //   and an idle processor costs nothing;
 // * `timeout: 0` or `send_batch_size: 0`: every incoming batch is sent at once (split at send_batch_max_size);
-// * consumeTraces resolves as soon as the batch is accepted into the processor; a downstream failure is
-//   logged (rate-limited) and counted in otelcol_processor_batch_send_failed_spans, not returned — the sender
-//   has already been told the data was accepted, exactly as upstream;
+// * consume resolves as soon as the batch is accepted into the processor; a downstream failure is logged
+//   (rate-limited) and counted in otelcol_processor_batch_send_failed_<items>, not returned — the sender has
+//   already been told the data was accepted, exactly as upstream;
 // * shutdown() flushes everything pending downstream and waits for every send in flight before resolving.
 //
-// Zero-decode: batching is `TraceBatch.concat` (concatenation of ResourceSpans bytes) and splitting is
-// `TraceBatch.slice` at span boundaries; span contents are never read here.
+// Splitting as upstream (splittraces.go / splitmetrics.go / splitlogs.go): a cut may fall inside a scope and,
+// for metrics, inside a metric — its data points are then split across two sends, each carrying a copy of the
+// metric's shell (name, description, unit, type, temporality, monotonicity) under its scope and resource.
+//
+// Zero-decode: batching is `concat` (concatenation of the Resource* messages' bytes) and splitting is `slice`
+// at item boundaries; item contents are never read here. The core is written once over `AnyBatch`; the three
+// exported classes only add the signal's consume method.
 //
 // Bounded: pending + in-flight bytes are limited (`maxBufferedBytes`, default 256 MiB). Above the limit new
 // data is refused with OverloadedError (gRPC UNAVAILABLE / HTTP 503 + Retry-After) — a refusal the sender
-// sees and retries — rather than growing memory. (Upstream blocks the caller instead.) The pending span count
+// sees and retries — rather than growing memory. (Upstream blocks the caller instead.) The pending item count
 // is bounded by send_batch_size / send_batch_max_size by construction.
+//
+// Self-metrics: upstream's (label `processor` only, as upstream: the instances of one id in several pipelines
+// add into the same series) plus ours, per signal where they count items.
 //
 // Client metadata batching (`metadata_keys`) is not supported yet: the keys are validated and accepted, a
 // warning is logged, and all data goes to a single batcher (metadata cardinality 1).
 
-import type { CreateSettings, Counter, Histogram, Host, TracesConsumer, TracesProcessor } from '../../component/types';
+import type {
+  CreateSettings, Counter, Histogram, Host, LogsConsumer, LogsProcessor, MetricsConsumer, MetricsProcessor, Signal, TracesConsumer,
+  TracesProcessor,
+} from '../../component/types';
 import { Lifecycle } from '../../component/types';
 import { OverloadedError, ShutdownError } from '../../errors';
-import { TraceBatch } from '../../pdata/traces';
+import type { AnyBatch } from '../../pdata/batch';
+import { concatBatches } from '../../pdata/batch';
+import type { TraceBatch } from '../../pdata/traces';
+import type { MetricBatch } from '../../pdata/metrics';
+import type { LogBatch } from '../../pdata/logs';
 import { RateLimitedLog } from '../internal/rate-limited-log';
+import { ITEM_NAME, ITEM_WORDS, consumerFn, observeSummed } from '../internal/signal';
 import type { BatchConfig } from './config';
 
 export const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
@@ -49,13 +66,14 @@ const SEND_SIZE_BYTES_BUCKETS = [
 
 type Trigger = 'size' | 'timeout';
 
-interface Pending {
-  batch: TraceBatch;
-  spans: number;
+interface Pending<B> {
+  batch: B;
+  items: number;
   bytes: number;
 }
 
-export class BatchTracesProcessor implements TracesProcessor {
+/** The signal-generic batcher. */
+export class BatchProcessor<B extends AnyBatch> {
   /** As upstream (it takes ownership of what it is given): fan-out hands it a private copy when shared. */
   readonly capabilities = { mutatesData: true } as const;
 
@@ -66,8 +84,8 @@ export class BatchTracesProcessor implements TracesProcessor {
   private readonly hasTimer: boolean;
   private readonly maxBufferedBytes: number;
 
-  private pending: Pending[] = [];
-  private pendingSpans = 0;
+  private pending: Pending<B>[] = [];
+  private pendingItems = 0;
   private pendingBytes = 0;
   private inFlightBytes = 0;
   private readonly inFlight = new Set<Promise<void>>();
@@ -81,11 +99,13 @@ export class BatchTracesProcessor implements TracesProcessor {
   private readonly sendFailed: Counter;
   private readonly refused: Counter;
   private readonly failLog: RateLimitedLog;
+  private readonly unobserve: Array<() => void> = [];
 
   constructor(
     private readonly set: CreateSettings,
     cfg: BatchConfig,
-    private readonly next: TracesConsumer,
+    readonly signal: Signal,
+    private readonly send: (batch: B) => Promise<void>,
     opts: BatchProcessorOptions = {},
   ) {
     this.timeoutMs = cfg.timeout;
@@ -95,6 +115,9 @@ export class BatchTracesProcessor implements TracesProcessor {
     this.maxBufferedBytes = opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
 
     const labels = { processor: set.id.id };
+    const signalLabels = { processor: set.id.id, otel_signal: signal };
+    const items = ITEM_NAME[signal];
+    const words = ITEM_WORDS[signal];
     const m = set.meter;
     this.sendSize = m.histogram('otelcol_processor_batch_batch_send_size', 'Number of units in the batch', labels, SEND_SIZE_BUCKETS);
     this.sendSizeBytes =
@@ -110,16 +133,23 @@ export class BatchTracesProcessor implements TracesProcessor {
     this.timeoutTrigger = m.counter('otelcol_processor_batch_timeout_trigger_send', 'Number of times the batch was sent due to a timeout trigger', labels);
     m.observableGauge('otelcol_processor_batch_metadata_cardinality', 'Number of distinct metadata value combinations being processed', labels, () => 1);
     // Ours: the size of the buffer this processor owns, and what it refused or failed to deliver.
-    m.observableGauge('otelcol_processor_batch_pending_spans', 'Spans waiting in the batch processor to be sent (otelcol-ts).', labels, () => this.pendingSpans);
-    m.observableGauge('otelcol_processor_batch_pending_bytes', 'Bytes waiting in the batch processor to be sent (otelcol-ts).', labels, () => this.pendingBytes);
-    m.observableGauge(
-      'otelcol_processor_batch_in_flight_bytes',
-      'Bytes sent downstream by the batch processor and not yet acknowledged (otelcol-ts).',
-      labels,
-      () => this.inFlightBytes,
+    this.unobserve.push(
+      observeSummed(m, `otelcol_processor_batch_pending_${items}`, `${cap(words)} waiting in the batch processor to be sent (otelcol-ts).`, labels, () => this.pendingItems),
+      observeSummed(m, 'otelcol_processor_batch_pending_bytes', 'Bytes waiting in the batch processor to be sent (otelcol-ts).', signalLabels, () => this.pendingBytes),
+      observeSummed(
+        m,
+        'otelcol_processor_batch_in_flight_bytes',
+        'Bytes sent downstream by the batch processor and not yet acknowledged (otelcol-ts).',
+        signalLabels,
+        () => this.inFlightBytes,
+      ),
     );
-    this.sendFailed = m.counter('otelcol_processor_batch_send_failed_spans', 'Spans the next consumer failed to accept after batching; they are lost (otelcol-ts).', labels);
-    this.refused = m.counter('otelcol_processor_batch_refused_spans', 'Spans refused because the batch buffer was full (otelcol-ts).', labels);
+    this.sendFailed = m.counter(
+      `otelcol_processor_batch_send_failed_${items}`,
+      `${cap(words)} the next consumer failed to accept after batching; they are lost (otelcol-ts).`,
+      labels,
+    );
+    this.refused = m.counter(`otelcol_processor_batch_refused_${items}`, `${cap(words)} refused because the batch buffer was full (otelcol-ts).`, labels);
     this.failLog = new RateLimitedLog(set.logger, 'warn');
 
     if (cfg.metadata_keys.length > 0) {
@@ -137,41 +167,42 @@ export class BatchTracesProcessor implements TracesProcessor {
     return this.lifecycle.shutdown(async () => {
       this.closed = true;
       this.clearTimer();
-      while (this.pendingSpans > 0) this.sendItems('timeout');
+      while (this.pendingItems > 0) this.sendItems('timeout');
       while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+      for (const u of this.unobserve) u();
     });
   }
 
-  /** Spans currently waiting (tests, health). */
-  get pendingSpanCount(): number {
-    return this.pendingSpans;
+  /** Items currently waiting (tests, health). */
+  get pendingItemCount(): number {
+    return this.pendingItems;
   }
   /** Bytes pending + in flight, the quantity bounded by maxBufferedBytes. */
   get bufferedBytes(): number {
     return this.pendingBytes + this.inFlightBytes;
   }
 
-  async consumeTraces(batch: TraceBatch): Promise<void> {
+  async consume(batch: B): Promise<void> {
     if (this.closed) throw new ShutdownError('the batch processor is shut down');
-    const spans = batch.spanCount;
-    if (spans === 0) return;
+    const items = batch.itemCount;
+    if (items === 0) return;
     const bytes = batch.byteSize;
     const buffered = this.pendingBytes + this.inFlightBytes;
     if (buffered > 0 && buffered + bytes > this.maxBufferedBytes) {
-      this.refused.add(spans);
+      this.refused.add(items);
       throw new OverloadedError(`batch processor ${this.set.id.id} buffer is full (${buffered} of ${this.maxBufferedBytes} bytes buffered)`);
     }
-    this.pending.push({ batch, spans, bytes });
-    this.pendingSpans += spans;
+    this.pending.push({ batch, items, bytes });
+    this.pendingItems += items;
     this.pendingBytes += bytes;
 
     let sent = false;
-    while (this.pendingSpans > 0 && (!this.hasTimer || this.pendingSpans >= this.sendBatchSize)) {
+    while (this.pendingItems > 0 && (!this.hasTimer || this.pendingItems >= this.sendBatchSize)) {
       this.sendItems('size');
       sent = true;
     }
     if (!this.hasTimer) return;
-    if (this.pendingSpans === 0) this.clearTimer();
+    if (this.pendingItems === 0) this.clearTimer();
     else if (sent || this.timer === undefined) this.armTimer();
   }
 
@@ -179,8 +210,8 @@ export class BatchTracesProcessor implements TracesProcessor {
     this.clearTimer();
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (this.pendingSpans > 0) this.sendItems('timeout');
-      if (this.pendingSpans > 0 && !this.closed) this.armTimer();
+      if (this.pendingItems > 0) this.sendItems('timeout');
+      if (this.pendingItems > 0 && !this.closed) this.armTimer();
     }, this.timeoutMs);
   }
 
@@ -191,72 +222,107 @@ export class BatchTracesProcessor implements TracesProcessor {
     }
   }
 
-  /** Take at most send_batch_max_size spans (all when 0) from the head of the pending list. */
-  private takeChunk(): { out: TraceBatch; spans: number; bytes: number } {
+  /** Take at most send_batch_max_size items (all when 0) from the head of the pending list. */
+  private takeChunk(): { out: B; items: number; bytes: number } {
     const max = this.sendBatchMaxSize;
-    let parts: TraceBatch[];
-    let spans: number;
+    let parts: B[];
+    let items: number;
     let bytes: number;
-    if (max === 0 || this.pendingSpans <= max) {
+    if (max === 0 || this.pendingItems <= max) {
       parts = this.pending.map((p) => p.batch);
-      spans = this.pendingSpans;
+      items = this.pendingItems;
       bytes = this.pendingBytes;
       this.pending = [];
     } else {
       parts = [];
-      spans = 0;
+      items = 0;
       bytes = 0;
-      while (spans < max) {
+      while (items < max) {
         const head = this.pending[0]!;
-        const need = max - spans;
-        if (head.spans <= need) {
+        const need = max - items;
+        if (head.items <= need) {
           parts.push(head.batch);
-          spans += head.spans;
+          items += head.items;
           bytes += head.bytes;
           this.pending.shift();
         } else {
-          const first = head.batch.slice(0, need);
-          const rest = head.batch.slice(need, head.spans);
+          const first = head.batch.slice(0, need) as B;
+          const rest = head.batch.slice(need, head.items) as B;
           parts.push(first);
-          spans += need;
-          // Account the split batch's bytes proportionally to its spans; `rest` keeps the remainder, so the
+          items += need;
+          // Account the split batch's bytes proportionally to its items; `rest` keeps the remainder, so the
           // pending total stays the sum of what was accepted.
-          const firstBytes = Math.round((head.bytes * need) / head.spans);
+          const firstBytes = Math.round((head.bytes * need) / head.items);
           bytes += firstBytes;
-          this.pending[0] = { batch: rest, spans: head.spans - need, bytes: head.bytes - firstBytes };
+          this.pending[0] = { batch: rest, items: head.items - need, bytes: head.bytes - firstBytes };
         }
       }
     }
-    this.pendingSpans -= spans;
+    this.pendingItems -= items;
     this.pendingBytes -= bytes;
-    const out = parts.length === 1 ? parts[0]! : TraceBatch.concat(parts);
-    return { out, spans, bytes };
+    const out = parts.length === 1 ? parts[0]! : concatBatches(parts);
+    return { out, items, bytes };
   }
 
   private sendItems(trigger: Trigger): void {
-    const { out, spans, bytes } = this.takeChunk();
+    const { out, items, bytes } = this.takeChunk();
     const sizeBytes = this.sendSizeBytes ? out.encode().length : 0;
     this.inFlightBytes += bytes;
     let p: Promise<void>;
     try {
-      p = this.next.consumeTraces(out);
+      p = this.send(out);
     } catch (e) {
       p = Promise.reject(e);
     }
     const tracked: Promise<void> = p.then(
       () => {
         (trigger === 'size' ? this.sizeTrigger : this.timeoutTrigger).add(1);
-        this.sendSize.record(spans);
+        this.sendSize.record(items);
         this.sendSizeBytes?.record(sizeBytes);
       },
       (err: unknown) => {
-        this.sendFailed.add(spans);
-        this.failLog.log('Sender failed', { error: err instanceof Error ? err.message : String(err), spans });
+        this.sendFailed.add(items);
+        this.failLog.log('Sender failed', { error: err instanceof Error ? err.message : String(err), [ITEM_NAME[this.signal]]: items });
       },
     ).finally(() => {
       this.inFlightBytes -= bytes;
       this.inFlight.delete(tracked);
     });
     this.inFlight.add(tracked);
+  }
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export class BatchTracesProcessor extends BatchProcessor<TraceBatch> implements TracesProcessor {
+  constructor(set: CreateSettings, cfg: BatchConfig, next: TracesConsumer, opts: BatchProcessorOptions = {}) {
+    super(set, cfg, 'traces', consumerFn('traces', next), opts);
+  }
+  consumeTraces(batch: TraceBatch): Promise<void> {
+    return this.consume(batch);
+  }
+  /** Spans currently waiting (tests, health). */
+  get pendingSpanCount(): number {
+    return this.pendingItemCount;
+  }
+}
+
+export class BatchMetricsProcessor extends BatchProcessor<MetricBatch> implements MetricsProcessor {
+  constructor(set: CreateSettings, cfg: BatchConfig, next: MetricsConsumer, opts: BatchProcessorOptions = {}) {
+    super(set, cfg, 'metrics', consumerFn('metrics', next), opts);
+  }
+  consumeMetrics(batch: MetricBatch): Promise<void> {
+    return this.consume(batch);
+  }
+}
+
+export class BatchLogsProcessor extends BatchProcessor<LogBatch> implements LogsProcessor {
+  constructor(set: CreateSettings, cfg: BatchConfig, next: LogsConsumer, opts: BatchProcessorOptions = {}) {
+    super(set, cfg, 'logs', consumerFn('logs', next), opts);
+  }
+  consumeLogs(batch: LogBatch): Promise<void> {
+    return this.consume(batch);
   }
 }

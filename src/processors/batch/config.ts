@@ -9,7 +9,7 @@ export const batchConfigSchema = s.object(
   {
     /** Time after which a batch is sent regardless of size; 0 sends immediately. */
     timeout: s.duration('200ms'),
-    /** Number of spans that triggers a send; 0 ignores size (send immediately, subject to send_batch_max_size). */
+    /** Number of items (spans, metric data points, log records) that triggers a send; 0 ignores size (send immediately, subject to send_batch_max_size). */
     send_batch_size: s.int(8192, { min: 0, max: UINT32_MAX }),
     /** Upper bound of a sent batch (larger ones are split); 0 = no limit. Must be >= send_batch_size when set. */
     send_batch_max_size: s.int(0, { min: 0, max: UINT32_MAX }),

@@ -1,5 +1,5 @@
-// Attribute actions (contrib internal/coreinternal/attraction), shared by the attributes processor and, later,
-// the resource processor. Works on any `Attributes` view of a TraceBatch (span, resource, ...).
+// Attribute actions (contrib internal/coreinternal/attraction), shared by the attributes and resource
+// processors. Works on any `Attributes` view of any batch (span, data point, log record, resource, ...).
 //
 //   actions: [{ key, action, value, default_value, pattern, from_attribute, from_context, converted_type }]
 //
@@ -362,6 +362,19 @@ export function compileAttrProc(actions: readonly ActionConfig[], path: string, 
   });
 
   return issues.length > before ? undefined : new AttrProc(out);
+}
+
+/**
+ * `from_context` needs the request's client info, which does not reach processors yet: say so once, at
+ * creation, listing the keys of the actions that use it.
+ */
+export function warnFromContext(logger: Logger, actions: readonly ActionConfig[]): void {
+  const fromContext = actions.filter((a) => a.from_context !== '').map((a) => a.key);
+  if (fromContext.length > 0) {
+    logger.warn('from_context is not supported yet by otelcol-ts (client metadata does not reach processors): these actions use default_value or do nothing', {
+      keys: fromContext,
+    });
+  }
 }
 
 function reason(e: unknown): string {

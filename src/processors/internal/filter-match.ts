@@ -1,5 +1,6 @@
 // The legacy include/exclude matching of the Go contrib processors (internal/filter/filterconfig, filterset
-// strict|regexp, filtermatcher, filterspan), shared by the attributes processor and, later, filter/resource.
+// strict|regexp, filtermatcher, filterspan, filterlog, filtermetric), shared by the attributes and filter
+// processors, for spans, log records and metrics.
 //
 //   include/exclude:
 //     match_type: strict | regexp          regexp: { cacheenabled, cachemaxnumentries }
@@ -19,7 +20,17 @@
 //   not match exclude (if set).
 //
 // The config is parsed signal-agnostically (upstream's Validate() accepts `log_bodies` in an attributes
-// processor); signal-specific checks (ValidateForSpans) run when a traces processor is created, as upstream.
+// processor); signal-specific checks (ValidateForSpans / ValidateForLogs / ValidateForMetrics) run when a
+// processor of that signal is created, as upstream.
+//
+// Per signal (upstream filterspan / filterlog / filtermetric):
+// * spans: services, span_names, span_kinds, attributes (span), resources, libraries;
+// * log records: log_bodies (Body().AsString()), log_severity_texts, log_severity_number {min, match_undefined}
+//   (severity >= min; an UNSPECIFIED severity matches only with match_undefined), attributes (record),
+//   resources, libraries;
+// * metrics: metric_names only — the whole metric (all its data points) is included or excluded by name.
+//   `resources` passes validation but upstream's metric matcher ignores it (we do too, with a warning), and
+//   `match_type: expr` with the legacy properties gives no condition at all (same).
 //
 // Hot path: resource- and scope-level conditions are evaluated once per resource/scope of a batch and
 // cached; only span-level conditions run per span, through the columnar attribute views.
@@ -27,6 +38,8 @@
 import type { ConfigIssue } from '../../errors';
 import { s, join, type Infer } from '../../config/schema';
 import type { AnyValue, Attributes, TraceBatch } from '../../pdata/traces';
+import type { LogBatch } from '../../pdata/logs';
+import type { MetricBatch } from '../../pdata/metrics';
 import { anyValueAsString, anyValueEquals, anyValueFromRaw, goFormatFloatF, goTypeName, valueType } from './any-value';
 import { compileGoRegexp, GoRegexpError } from './go-regexp';
 
@@ -82,6 +95,32 @@ export const matchConfigShape = {
 export interface MatchConfig {
   include?: MatchProperties | undefined;
   exclude?: MatchProperties | undefined;
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/** The severity number of `log_severity_number.min`, or an error message (upstream decodes it as an int32). */
+export function severityMinOf(raw: unknown): number | string {
+  if (raw === undefined || raw === null) return 0;
+  // mapstructure converts numbers (a float is truncated, as Go's int64(f)); strings and booleans are refused.
+  const n = typeof raw === 'bigint' ? Number(raw) : typeof raw === 'number' && Number.isFinite(raw) ? Math.trunc(raw) : undefined;
+  if (n !== undefined && n >= INT32_MIN && n <= INT32_MAX) return n;
+  const type = typeof raw === 'string' ? 'string' : typeof raw === 'boolean' ? 'bool' : typeof raw === 'number' || typeof raw === 'bigint' ? 'number out of int32 range' : Array.isArray(raw) ? 'slice' : typeof raw;
+  return `expected type 'plog.SeverityNumber' (an integer severity number, e.g. 9 for INFO), got unconvertible type '${type}', value: '${String(raw)}'`;
+}
+
+/**
+ * Load-time checks of include/exclude that upstream does while decoding the config (so `validate` reports
+ * them whatever the pipelines): `log_severity_number.min` must be an integer.
+ */
+export function checkMatchConfig(v: MatchConfig, path: string, issues: ConfigIssue[]): void {
+  for (const key of ['include', 'exclude'] as const) {
+    const lsn = v[key]?.log_severity_number;
+    if (!lsn) continue;
+    const min = severityMinOf(lsn.min);
+    if (typeof min === 'string') issues.push({ path: join(join(join(path, key), 'log_severity_number'), 'min'), message: min });
+  }
 }
 
 // ---------------------------------------------------------------- filter sets
@@ -302,7 +341,7 @@ export function spanKindString(kind: number): string {
 export const NIL_SERVICE_NAME = '<nil-service-name>';
 
 /** The service name used by `services` matching (AsString of resource attribute service.name). */
-export function serviceNameOf(batch: TraceBatch, r: number): string {
+export function serviceNameOf(batch: { resourceAttributes(r: number): Attributes }, r: number): string {
   const attrs = batch.resourceAttributes(r);
   const str = attrs.getString('service.name');
   if (str !== undefined) return str;
@@ -340,17 +379,7 @@ export class SpanMatcher {
   }
 
   matchScope(batch: TraceBatch, sc: number): boolean {
-    if (this.libraries.length === 0) return true;
-    const name = batch.scopeName(sc);
-    let version: string | undefined;
-    for (const lib of this.libraries) {
-      if (!lib.name.matches(name)) return false;
-      if (lib.version) {
-        version ??= batch.scopeVersion(sc);
-        if (!lib.version.matches(version)) return false;
-      }
-    }
-    return true;
+    return matchLibraries(this.libraries, batch, sc);
   }
 
   matchSpanOnly(batch: TraceBatch, i: number): boolean {
@@ -362,23 +391,15 @@ export class SpanMatcher {
 
   /** A per-batch predicate "span i matches", caching resource- and scope-level results. */
   forBatch(batch: TraceBatch): (i: number) => boolean {
-    const resCache = this.hasResourceConditions ? new Int8Array(batch.resourceCount) : undefined;
-    const scopeCache = this.hasScopeConditions ? new Int8Array(batch.scopeCount) : undefined;
-    return (i: number) => {
-      if (resCache) {
-        const r = batch.spanResource(i);
-        let c = resCache[r]!;
-        if (c === 0) resCache[r] = c = this.matchResource(batch, r) ? 1 : 2;
-        if (c === 2) return false;
-      }
-      if (scopeCache) {
-        const sc = batch.spanScope(i);
-        let c = scopeCache[sc]!;
-        if (c === 0) scopeCache[sc] = c = this.matchScope(batch, sc) ? 1 : 2;
-        if (c === 2) return false;
-      }
-      return this.matchSpanOnly(batch, i);
-    };
+    return cachedItemPredicate(
+      batch.resourceCount,
+      batch.scopeCount,
+      this.hasResourceConditions ? (i) => batch.spanResource(i) : undefined,
+      this.hasScopeConditions ? (i) => batch.spanScope(i) : undefined,
+      (r) => this.matchResource(batch, r),
+      (sc) => this.matchScope(batch, sc),
+      (i) => this.matchSpanOnly(batch, i),
+    );
   }
 }
 
@@ -395,6 +416,8 @@ export function compileSpanMatcher(mp: MatchProperties, path: string, issues: Co
     issues.push({ path: join(path, 'log_severity_texts'), message: 'log_severity_texts should not be specified for trace spans' });
   else if (mp.log_severity_number !== undefined)
     issues.push({ path: join(path, 'log_severity_number'), message: 'log_severity_number should not be specified for trace spans' });
+  else if (mp.metric_names.length > 0)
+    issues.push({ path: join(path, 'metric_names'), message: 'metric_names should not be specified for trace spans' });
   else if (
     mp.services.length === 0 &&
     mp.span_names.length === 0 &&
@@ -416,21 +439,28 @@ export function compileSpanMatcher(mp: MatchProperties, path: string, issues: Co
 
   // An unknown match_type is reported once (upstream fails at the first filter set it creates).
   const mtPath = join(path, 'match_type');
-  if (mp.match_type !== 'strict' && mp.match_type !== 'regexp') {
-    const needsType =
-      mp.services.length > 0 ||
-      mp.span_names.length > 0 ||
-      mp.span_kinds.length > 0 ||
-      mp.libraries.length > 0 ||
-      mp.attributes.some((a) => a.value !== undefined && a.value !== null) ||
-      mp.resources.some((a) => a.value !== undefined && a.value !== null);
-    if (needsType) {
-      issues.push({ path: mtPath, message: unrecognizedMatchType(mp.match_type) });
-      return undefined;
-    }
-  }
+  if (unknownMatchType(mp, [mp.services, mp.span_names, mp.span_kinds], mtPath, issues)) return undefined;
 
-  // filtermatcher.NewMatcher: libraries, attributes, resources.
+  const { libraries, attributes, resources } = compilePropertiesMatcher(mp, path, mtPath, issues);
+  const list = (key: 'services' | 'span_names' | 'span_kinds', what: string): FilterSet | undefined =>
+    mp[key].length ? createFilterSet(mp[key], mp, (i) => join(join(path, key), i), mtPath, issues, what) : undefined;
+  const services = list('services', 'error creating service name filters');
+  const names = list('span_names', 'error creating span name filters');
+  const kinds = list('span_kinds', 'error creating span kind filters');
+  if (issues.length > before) return undefined;
+  return new SpanMatcher(services, resources, libraries, names, kinds, attributes);
+}
+
+/**
+ * filtermatcher.NewMatcher: the libraries, attributes and resources of a block (shared by spans and logs).
+ * Empty attribute matchers are returned as undefined (they match everything).
+ */
+function compilePropertiesMatcher(
+  mp: MatchProperties,
+  path: string,
+  mtPath: string,
+  issues: ConfigIssue[],
+): { libraries: LibraryMatcher[]; attributes: AttributesMatcher | undefined; resources: AttributesMatcher | undefined } {
   const libraries: LibraryMatcher[] = [];
   mp.libraries.forEach((lib, idx) => {
     const p = join(join(path, 'libraries'), idx);
@@ -446,13 +476,75 @@ export function compileSpanMatcher(mp: MatchProperties, path: string, issues: Co
   const resources = mp.resources.length
     ? compileAttributesMatcher(mp.resources, mp, join(path, 'resources'), mtPath, issues, 'error creating resource filters')
     : undefined;
-  const list = (key: 'services' | 'span_names' | 'span_kinds', what: string): FilterSet | undefined =>
-    mp[key].length ? createFilterSet(mp[key], mp, (i) => join(join(path, key), i), mtPath, issues, what) : undefined;
-  const services = list('services', 'error creating service name filters');
-  const names = list('span_names', 'error creating span name filters');
-  const kinds = list('span_kinds', 'error creating span kind filters');
-  if (issues.length > before) return undefined;
-  return new SpanMatcher(services, resources, libraries, names, kinds, attributes && !attributes.empty ? attributes : undefined);
+  return { libraries, attributes: attributes && !attributes.empty ? attributes : undefined, resources };
+}
+
+/** Every library entry must match the scope (name, and version when given). */
+function matchLibraries(libraries: readonly LibraryMatcher[], batch: { scopeName(s: number): string; scopeVersion(s: number): string }, sc: number): boolean {
+  if (libraries.length === 0) return true;
+  const name = batch.scopeName(sc);
+  let version: string | undefined;
+  for (const lib of libraries) {
+    if (!lib.name.matches(name)) return false;
+    if (lib.version) {
+      version ??= batch.scopeVersion(sc);
+      if (!lib.version.matches(version)) return false;
+    }
+  }
+  return true;
+}
+
+/** An unknown match_type is reported once, at `match_type`, when some property needs a filter set. */
+function unknownMatchType(mp: MatchProperties, lists: readonly (readonly unknown[])[], mtPath: string, issues: ConfigIssue[]): boolean {
+  if (mp.match_type === 'strict' || mp.match_type === 'regexp') return false;
+  const needsType =
+    lists.some((l) => l.length > 0) ||
+    mp.libraries.length > 0 ||
+    mp.attributes.some((a) => a.value !== undefined && a.value !== null) ||
+    mp.resources.some((a) => a.value !== undefined && a.value !== null);
+  if (!needsType) return false;
+  issues.push({ path: mtPath, message: unrecognizedMatchType(mp.match_type) });
+  return true;
+}
+
+/** The include/exclude combination of upstream's NewSkipExpr: skip = !include(i) || exclude(i). */
+function skipOf(inc: ((i: number) => boolean) | undefined, exc: ((i: number) => boolean) | undefined): (i: number) => boolean {
+  if (inc && exc) return (i) => !inc(i) || exc(i);
+  if (inc) return (i) => !inc(i);
+  if (exc) return exc;
+  return () => false;
+}
+
+/**
+ * A per-batch predicate over items that caches resource- and scope-level results: each resource and scope is
+ * evaluated once per batch, the item-level conditions once per item.
+ */
+function cachedItemPredicate(
+  resourceCount: number,
+  scopeCount: number,
+  resourceOf: ((i: number) => number) | undefined,
+  scopeOf: ((i: number) => number) | undefined,
+  matchResource: (r: number) => boolean,
+  matchScope: (s: number) => boolean,
+  matchItem: (i: number) => boolean,
+): (i: number) => boolean {
+  const resCache = resourceOf ? new Int8Array(resourceCount) : undefined;
+  const scopeCache = scopeOf ? new Int8Array(scopeCount) : undefined;
+  return (i: number) => {
+    if (resCache) {
+      const r = resourceOf!(i);
+      let c = resCache[r]!;
+      if (c === 0) resCache[r] = c = matchResource(r) ? 1 : 2;
+      if (c === 2) return false;
+    }
+    if (scopeCache) {
+      const sc = scopeOf!(i);
+      let c = scopeCache[sc]!;
+      if (c === 0) scopeCache[sc] = c = matchScope(sc) ? 1 : 2;
+      if (c === 2) return false;
+    }
+    return matchItem(i);
+  };
 }
 
 /** filterspan.NewSkipExpr: a span is skipped when it does not match `include` or matches `exclude`. */
@@ -464,12 +556,7 @@ export class SpanSkip {
 
   /** A per-batch predicate "skip span i". */
   forBatch(batch: TraceBatch): (i: number) => boolean {
-    const inc = this.include?.forBatch(batch);
-    const exc = this.exclude?.forBatch(batch);
-    if (inc && exc) return (i) => !inc(i) || exc(i);
-    if (inc) return (i) => !inc(i);
-    if (exc) return exc;
-    return () => false;
+    return skipOf(this.include?.forBatch(batch), this.exclude?.forBatch(batch));
   }
 }
 
@@ -479,4 +566,209 @@ export function compileSpanSkip(cfg: MatchConfig, path: string, issues: ConfigIs
   const exclude = cfg.exclude ? compileSpanMatcher(cfg.exclude, join(path, 'exclude'), issues) : undefined;
   if (!include && !exclude) return undefined;
   return new SpanSkip(include, exclude);
+}
+
+// ---------------------------------------------------------------- log records
+
+export interface SeverityNumberMatch {
+  /** Lowest matching severity number. */
+  min: number;
+  /** Whether records with SEVERITY_NUMBER_UNSPECIFIED (0) match. */
+  matchUndefined: boolean;
+}
+
+/** The string a `log_bodies` entry is matched against: Body().AsString(). */
+export function logBodyString(batch: LogBatch, i: number): string {
+  const s = batch.bodyString(i);
+  return s !== undefined ? s : anyValueAsString(batch.body(i));
+}
+
+/** One compiled `include` or `exclude` block for log records (filterlog.propertiesMatcher). */
+export class LogMatcher {
+  constructor(
+    private readonly resources: AttributesMatcher | undefined,
+    private readonly libraries: readonly LibraryMatcher[],
+    private readonly bodies: FilterSet | undefined,
+    private readonly severityTexts: FilterSet | undefined,
+    private readonly severityNumber: SeverityNumberMatch | undefined,
+    private readonly attributes: AttributesMatcher | undefined,
+  ) {}
+
+  matchResource(batch: LogBatch, r: number): boolean {
+    return this.resources === undefined || this.resources.match(batch.resourceAttributes(r));
+  }
+
+  matchScope(batch: LogBatch, sc: number): boolean {
+    return matchLibraries(this.libraries, batch, sc);
+  }
+
+  matchRecordOnly(batch: LogBatch, i: number): boolean {
+    if (this.bodies && !this.bodies.matches(logBodyString(batch, i))) return false;
+    if (this.severityTexts && !this.severityTexts.matches(batch.severityText(i))) return false;
+    const sn = this.severityNumber;
+    if (sn) {
+      const n = batch.severityNumber(i);
+      if (n === 0 ? !sn.matchUndefined : n < sn.min) return false;
+    }
+    if (this.attributes && !this.attributes.match(batch.logAttributes(i))) return false;
+    return true;
+  }
+
+  /** A per-batch predicate "record i matches", caching resource- and scope-level results. */
+  forBatch(batch: LogBatch): (i: number) => boolean {
+    return cachedItemPredicate(
+      batch.resourceCount,
+      batch.scopeCount,
+      this.resources ? (i) => batch.logResource(i) : undefined,
+      this.libraries.length ? (i) => batch.logScope(i) : undefined,
+      (r) => this.matchResource(batch, r),
+      (sc) => this.matchScope(batch, sc),
+      (i) => this.matchRecordOnly(batch, i),
+    );
+  }
+}
+
+/**
+ * filterconfig.ValidateForLogs + filterlog.newExpr: compile one include/exclude block for log records.
+ * Pushes issues (with paths under `path`) and returns undefined when the block is invalid.
+ */
+export function compileLogMatcher(mp: MatchProperties, path: string, issues: ConfigIssue[]): LogMatcher | undefined {
+  const before = issues.length;
+  const invalid = (['span_names', 'services', 'span_kinds', 'metric_names'] as const).find((k) => mp[k].length > 0);
+  if (invalid) {
+    issues.push({ path: join(path, invalid), message: 'services, span_names, span_kinds and metric_names are not valid for log records' });
+    return undefined;
+  }
+  if (
+    mp.attributes.length === 0 &&
+    mp.libraries.length === 0 &&
+    mp.resources.length === 0 &&
+    mp.log_bodies.length === 0 &&
+    mp.log_severity_texts.length === 0 &&
+    mp.log_severity_number === undefined
+  ) {
+    issues.push({
+      path,
+      message: 'at least one of "attributes", "libraries", "span_kinds", "resources", "log_bodies", "log_severity_texts" or "log_severity_number" field must be specified',
+    });
+    return undefined;
+  }
+  const mtPath = join(path, 'match_type');
+  if (unknownMatchType(mp, [mp.log_bodies, mp.log_severity_texts], mtPath, issues)) return undefined;
+
+  const { libraries, attributes, resources } = compilePropertiesMatcher(mp, path, mtPath, issues);
+  const bodies = mp.log_bodies.length
+    ? createFilterSet(mp.log_bodies, mp, (i) => join(join(path, 'log_bodies'), i), mtPath, issues, 'error creating log record body filters')
+    : undefined;
+  const severityTexts = mp.log_severity_texts.length
+    ? createFilterSet(
+        mp.log_severity_texts,
+        mp,
+        (i) => join(join(path, 'log_severity_texts'), i),
+        mtPath,
+        issues,
+        'error creating log record severity text filters',
+      )
+    : undefined;
+  let severityNumber: SeverityNumberMatch | undefined;
+  if (mp.log_severity_number) {
+    const min = severityMinOf(mp.log_severity_number.min);
+    if (typeof min === 'string') issues.push({ path: join(join(path, 'log_severity_number'), 'min'), message: min });
+    else severityNumber = { min, matchUndefined: mp.log_severity_number.match_undefined };
+  }
+  if (issues.length > before) return undefined;
+  return new LogMatcher(resources, libraries, bodies, severityTexts, severityNumber, attributes);
+}
+
+/** filterlog.NewSkipExpr: a record is skipped when it does not match `include` or matches `exclude`. */
+export class LogSkip {
+  constructor(
+    readonly include: LogMatcher | undefined,
+    readonly exclude: LogMatcher | undefined,
+  ) {}
+
+  /** A per-batch predicate "skip record i". */
+  forBatch(batch: LogBatch): (i: number) => boolean {
+    return skipOf(this.include?.forBatch(batch), this.exclude?.forBatch(batch));
+  }
+}
+
+/** Compile `include`/`exclude` for log records; undefined when neither is set. Issues are pushed with paths. */
+export function compileLogSkip(cfg: MatchConfig, path: string, issues: ConfigIssue[]): LogSkip | undefined {
+  const include = cfg.include ? compileLogMatcher(cfg.include, join(path, 'include'), issues) : undefined;
+  const exclude = cfg.exclude ? compileLogMatcher(cfg.exclude, join(path, 'exclude'), issues) : undefined;
+  if (!include && !exclude) return undefined;
+  return new LogSkip(include, exclude);
+}
+
+// ---------------------------------------------------------------- metrics
+
+const METRIC_INVALID_KEYS = ['log_bodies', 'log_severity_texts', 'span_names', 'services', 'span_kinds', 'attributes', 'libraries'] as const;
+
+/**
+ * filterconfig.ValidateForMetrics + filtermetric.newExpr for the legacy properties: a metric-name matcher,
+ * or undefined when the block sets no condition upstream evaluates (only `resources`, or `match_type: expr`).
+ * `ok` is false when the block is invalid (issues pushed); `ignored` lists what upstream accepts and ignores.
+ */
+export function compileMetricNameMatcher(
+  mp: MatchProperties,
+  path: string,
+  issues: ConfigIssue[],
+): { ok: boolean; names: FilterSet | undefined; ignored: string[] } {
+  const invalid: string | undefined = METRIC_INVALID_KEYS.find((k) => mp[k].length > 0) ?? (mp.log_severity_number !== undefined ? 'log_severity_number' : undefined);
+  if (invalid) {
+    issues.push({
+      path: join(path, invalid),
+      message: '"span_names", "span_kinds", "log_bodies", "log_severity_texts", "log_severity_number", "services", "attributes" and "libraries" are not valid for metrics',
+    });
+    return { ok: false, names: undefined, ignored: [] };
+  }
+  if (mp.metric_names.length === 0 && mp.resources.length === 0) {
+    issues.push({ path, message: 'at least one of "metric_names" or "resources" field must be specified' });
+    return { ok: false, names: undefined, ignored: [] };
+  }
+  const ignored: string[] = [];
+  if (mp.resources.length > 0) ignored.push(join(path, 'resources'));
+  if (mp.match_type === 'expr') {
+    if (mp.metric_names.length > 0) ignored.push(join(path, 'metric_names'));
+    return { ok: true, names: undefined, ignored };
+  }
+  if (mp.metric_names.length === 0) return { ok: true, names: undefined, ignored };
+  const before = issues.length;
+  const names = createFilterSet(mp.metric_names, mp, (i) => join(join(path, 'metric_names'), i), join(path, 'match_type'), issues);
+  return { ok: issues.length === before, names, ignored };
+}
+
+/** filtermetric.NewSkipExpr over metric names: a whole metric is skipped when include does not match its name or exclude does. */
+export class MetricSkip {
+  constructor(
+    readonly include: FilterSet | undefined,
+    readonly exclude: FilterSet | undefined,
+  ) {}
+
+  /** "skip the name", for a metric name. */
+  skipName(name: string): boolean {
+    if (this.include && !this.include.matches(name)) return true;
+    return this.exclude !== undefined && this.exclude.matches(name);
+  }
+
+  /** A per-batch predicate "skip metric m" (metric index, not data point). */
+  forBatch(batch: MetricBatch): (m: number) => boolean {
+    return (m) => this.skipName(batch.metricName(m));
+  }
+}
+
+/**
+ * Compile `include`/`exclude` for metrics; undefined when no condition results. Issues are pushed with paths;
+ * properties upstream accepts but does not evaluate are reported through `onIgnored` (paths).
+ */
+export function compileMetricSkip(cfg: MatchConfig, path: string, issues: ConfigIssue[], onIgnored?: (paths: string[]) => void): MetricSkip | undefined {
+  const before = issues.length;
+  const inc = cfg.include ? compileMetricNameMatcher(cfg.include, join(path, 'include'), issues) : undefined;
+  const exc = cfg.exclude ? compileMetricNameMatcher(cfg.exclude, join(path, 'exclude'), issues) : undefined;
+  if (issues.length > before) return undefined;
+  const ignored = [...(inc?.ignored ?? []), ...(exc?.ignored ?? [])];
+  if (ignored.length && onIgnored) onIgnored(ignored);
+  if (!inc?.names && !exc?.names) return undefined;
+  return new MetricSkip(inc?.names, exc?.names);
 }

@@ -1,4 +1,5 @@
-// The memory_limiter processor, after core processor/memorylimiterprocessor + internal/memorylimiter.
+// The memory_limiter processor, after core processor/memorylimiterprocessor + internal/memorylimiter, for
+// traces, metrics and logs.
 //
 // Every `check_interval` memory is measured. At or above the soft limit (limit − spike) the processor refuses
 // incoming data with MemoryLimitError until a later check finds memory below the soft limit again; while
@@ -18,14 +19,21 @@
 // HTTP 503 (retryable). MemoryLimitError carries exactly that, plus a Retry-After of one check interval (the
 // earliest time the refusal can end).
 //
-// One limiter per config is shared by every pipeline that lists the processor (as upstream), so a
-// `memory_limiter` used in three pipelines measures once per interval.
+// One limiter per config is shared by every pipeline (of any signal) that lists the processor (as upstream),
+// so a `memory_limiter` used in three pipelines measures once per interval and refuses in all of them at once.
 
-import type { CreateSettings, Counter, Host, Logger, TracesConsumer, TracesProcessor } from '../../component/types';
+import type {
+  CreateSettings, Counter, Host, Logger, LogsConsumer, LogsProcessor, MetricsConsumer, MetricsProcessor, Signal, TracesConsumer,
+  TracesProcessor,
+} from '../../component/types';
 import { Lifecycle } from '../../component/types';
 import { MemoryLimitError } from '../../errors';
+import type { AnyBatch } from '../../pdata/batch';
 import type { TraceBatch } from '../../pdata/traces';
+import type { MetricBatch } from '../../pdata/metrics';
+import type { LogBatch } from '../../pdata/logs';
 import { ProcessorTelemetry } from '../internal/processor-telemetry';
+import { ITEM_NAME, consumerFn } from '../internal/signal';
 import type { MemoryLimiterConfig } from './config';
 import { totalMemoryBytes } from './total-memory';
 
@@ -208,8 +216,12 @@ export class MemoryLimiter {
   }
 }
 
-/** The pipeline-facing processor: refuses while the shared limiter says so, else forwards unchanged. */
-export class MemoryLimiterTracesProcessor implements TracesProcessor {
+/**
+ * The pipeline-facing processor, written once for the three signals: refuses while the shared limiter says so,
+ * else forwards unchanged. Counts accepted/refused items per signal under upstream's names
+ * (`otelcol_processor_memory_limiter_refused_spans` / `_metric_points` / `_log_records`).
+ */
+export class MemoryLimiterProcessor<B extends AnyBatch> {
   readonly capabilities = { mutatesData: false } as const;
   private readonly lifecycle = new Lifecycle();
   private readonly telemetry: ProcessorTelemetry;
@@ -219,21 +231,24 @@ export class MemoryLimiterTracesProcessor implements TracesProcessor {
   constructor(
     private readonly set: CreateSettings,
     readonly limiter: MemoryLimiter,
-    private readonly next: TracesConsumer,
+    readonly signal: Signal,
+    private readonly send: (batch: B) => Promise<void>,
   ) {
-    this.telemetry = new ProcessorTelemetry(set, 'traces');
+    this.telemetry = new ProcessorTelemetry(set, signal);
     const labels = { processor: set.id.id };
+    const items = ITEM_NAME[signal];
+    const words = signal === 'traces' ? 'spans' : signal === 'metrics' ? 'metric points' : 'log records';
     this.accepted = set.meter.counter(
-      'otelcol_processor_memory_limiter_accepted_spans',
-      'Number of spans successfully pushed into the next component in the pipeline.',
+      `otelcol_processor_memory_limiter_accepted_${items}`,
+      `Number of ${words} successfully pushed into the next component in the pipeline.`,
       labels,
     );
     this.refused = set.meter.counter(
-      'otelcol_processor_memory_limiter_refused_spans',
-      'Number of spans that were rejected by the next component in the pipeline.',
+      `otelcol_processor_memory_limiter_refused_${items}`,
+      `Number of ${words} that were rejected by the next component in the pipeline.`,
       labels,
     );
-    // Ours: whether data is being refused, and what was measured.
+    // Ours: whether data is being refused, and what was measured (one limiter per id: any instance reads it).
     set.meter.observableGauge('otelcol_processor_memory_limiter_refusing', '1 while the memory_limiter refuses data, else 0 (otelcol-ts).', labels, () =>
       limiter.mustRefuse ? 1 : 0,
     );
@@ -255,16 +270,44 @@ export class MemoryLimiterTracesProcessor implements TracesProcessor {
     });
   }
 
-  async consumeTraces(batch: TraceBatch): Promise<void> {
+  async consume(batch: B): Promise<void> {
     const t0 = performance.now();
-    const n = batch.spanCount;
+    const n = batch.itemCount;
     if (this.limiter.mustRefuse) {
       this.refused.add(n);
       this.telemetry.record(n, 0, t0);
       throw new MemoryLimitError(DATA_REFUSED_MESSAGE, this.limiter.retryAfterSeconds);
     }
+    // As upstream: counted as accepted even if the next consumer then fails.
     this.accepted.add(n);
     this.telemetry.record(n, n, t0);
-    await this.next.consumeTraces(batch);
+    await this.send(batch);
+  }
+}
+
+export class MemoryLimiterTracesProcessor extends MemoryLimiterProcessor<TraceBatch> implements TracesProcessor {
+  constructor(set: CreateSettings, limiter: MemoryLimiter, next: TracesConsumer) {
+    super(set, limiter, 'traces', consumerFn('traces', next));
+  }
+  consumeTraces(batch: TraceBatch): Promise<void> {
+    return this.consume(batch);
+  }
+}
+
+export class MemoryLimiterMetricsProcessor extends MemoryLimiterProcessor<MetricBatch> implements MetricsProcessor {
+  constructor(set: CreateSettings, limiter: MemoryLimiter, next: MetricsConsumer) {
+    super(set, limiter, 'metrics', consumerFn('metrics', next));
+  }
+  consumeMetrics(batch: MetricBatch): Promise<void> {
+    return this.consume(batch);
+  }
+}
+
+export class MemoryLimiterLogsProcessor extends MemoryLimiterProcessor<LogBatch> implements LogsProcessor {
+  constructor(set: CreateSettings, limiter: MemoryLimiter, next: LogsConsumer) {
+    super(set, limiter, 'logs', consumerFn('logs', next));
+  }
+  consumeLogs(batch: LogBatch): Promise<void> {
+    return this.consume(batch);
   }
 }

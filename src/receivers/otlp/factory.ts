@@ -8,9 +8,9 @@ import { OtlpReceiver } from './receiver';
 export const otlpReceiverFactory: ReceiverFactory<OtlpReceiverConfig> = {
   kind: 'receiver',
   type: 'otlp',
-  description: 'Receives OTLP over gRPC (:4317) and HTTP (:4318), protobuf and JSON, gzip/deflate compressed.',
+  description: 'Receives OTLP traces, metrics and logs over gRPC (:4317) and HTTP (:4318), protobuf and JSON, gzip/deflate compressed.',
   configSchema: otlpReceiverConfigSchema,
-  stability: { traces: 'stable' },
+  stability: { traces: 'stable', metrics: 'stable', logs: 'stable' },
   create(set, cfg, consumers) {
     return new OtlpReceiver(set, cfg, consumers);
   },

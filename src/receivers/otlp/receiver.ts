@@ -1,28 +1,34 @@
-// The `otlp` receiver: one instance per receiver id, serving every signal whose consumer it was given, over
-// gRPC and/or HTTP. Ports open in start() only. Self-metrics (Go names, per batch, labels receiver + transport):
-//   otelcol_receiver_accepted_spans  spans the pipeline accepted
-//   otelcol_receiver_refused_spans   spans the pipeline refused (consumer error, or rejected in a partial success)
-//   otelcol_receiver_failed_spans    internal failures; 0 like Go without its receiverhelper.newReceiverMetrics gate
-// Requests that fail to decode are not counted (as in Go: the spans were never received).
+// The `otlp` receiver: one instance per receiver id, serving every signal whose consumer it was given (traces,
+// metrics, logs), over gRPC and/or HTTP. A signal without a pipeline has no gRPC service (UNIMPLEMENTED) and no
+// HTTP route (404), as in Go. Ports open in start() only. The per-signal differences (service names, paths,
+// decoders, response field names, metric names) come from the table in ./signals.ts.
+// Self-metrics (Go names, per batch, labels receiver + transport; <items> = spans | metric_points | log_records):
+//   otelcol_receiver_accepted_<items>  items the pipeline accepted
+//   otelcol_receiver_refused_<items>   items the pipeline refused (consumer error, or rejected in a partial success)
+//   otelcol_receiver_failed_<items>    internal failures; 0 like Go without its receiverhelper.newReceiverMetrics gate
+// Series exist for the signals the receiver serves. Requests that fail to decode are not counted (as in Go: the
+// items were never received). Empty requests are answered success without calling the pipeline (as in Go).
 
-import type { Component, Consumers, CreateSettings, Counter, Host, Logger, TracesConsumer } from '../../component/types';
-import { Lifecycle } from '../../component/types';
-import { DecodeError, OtelTsError } from '../../errors';
-import { TraceBatch } from '../../pdata/traces';
+import type { Component, Consumers, CreateSettings, Counter, Host, Logger, Signal } from '../../component/types';
+import { Lifecycle, SIGNALS } from '../../component/types';
+import { ConfigError, DecodeError, OtelTsError } from '../../errors';
 import { maxRecvMsgBytes, type OtlpReceiverConfig } from './config';
 import { OtlpGrpcServer, type GrpcMethod, type UnaryResult } from './grpc-server';
 import { OtlpHttpServer, type HttpFormat, type HttpResult, type HttpRoute } from './http-server';
+import { OTLP_SIGNALS, otlpSignal, type BatchOf, type ConsumerOf, type OtlpSignal } from './signals';
 import {
   consumerErrorToWire,
-  encodeTraceResponse,
+  encodeExportResponse,
+  exportResponseJson,
   PartialSuccessError,
   receiverErrorToWire,
-  traceResponseJson,
   type PartialSuccess,
   type WireError,
 } from './status';
 
-export const TRACE_SERVICE_EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+export const TRACE_SERVICE_EXPORT = OTLP_SIGNALS.traces.grpcMethod;
+export const METRICS_SERVICE_EXPORT = OTLP_SIGNALS.metrics.grpcMethod;
+export const LOGS_SERVICE_EXPORT = OTLP_SIGNALS.logs.grpcMethod;
 
 export type Transport = 'grpc' | 'http';
 
@@ -61,12 +67,19 @@ class RateLimitedLog {
 
 export type ExportOutcome = { ok: true; partial?: PartialSuccess } | { ok: false; error: WireError };
 
+/** One signal the receiver serves: its wire facts, its consumer and its counters per enabled transport. */
+interface Served<S extends Signal = Signal> {
+  readonly spec: OtlpSignal<S>;
+  readonly consumer: ConsumerOf<S>;
+  readonly metrics: Partial<Record<Transport, TransportMetrics>>;
+}
+
 export class OtlpReceiver implements Component {
   private readonly lifecycle = new Lifecycle();
-  private readonly metrics: Record<Transport, TransportMetrics>;
   private readonly log: RateLimitedLog;
   private readonly logger: Logger;
-  private readonly traces: TracesConsumer | undefined;
+  /** The signals with a consumer, in traces, metrics, logs order. */
+  private readonly served: Served[] = [];
   private grpc: OtlpGrpcServer | undefined;
   private http: OtlpHttpServer | undefined;
   private readonly graceMs: number;
@@ -83,25 +96,19 @@ export class OtlpReceiver implements Component {
   ) {
     this.logger = set.logger;
     this.log = new RateLimitedLog(set.logger);
-    this.traces = consumers.traces;
     this.graceMs = opts.shutdownGraceMs ?? 10_000;
-    const m = (transport: Transport): TransportMetrics => {
-      const labels = { receiver: set.id.id, transport };
-      return {
-        accepted: set.meter.counter('otelcol_receiver_accepted_spans', 'Number of spans successfully pushed into the pipeline.', labels),
-        refused: set.meter.counter('otelcol_receiver_refused_spans', 'Number of spans that could not be pushed into the pipeline.', labels),
-        failed: set.meter.counter(
-          'otelcol_receiver_failed_spans',
-          'The number of spans that failed to be processed by the receiver due to internal errors.',
-          labels,
-        ),
-      };
-    };
     // Series only for the enabled protocols.
     const enabled: Transport[] = [];
     if (cfg.protocols.grpc) enabled.push('grpc');
     if (cfg.protocols.http) enabled.push('http');
-    this.metrics = Object.fromEntries(enabled.map((t) => [t, m(t)])) as Record<Transport, TransportMetrics>;
+    for (const signal of SIGNALS) {
+      const consumer = consumers[signal];
+      if (!consumer) continue;
+      const spec = otlpSignal(signal);
+      const metrics: Partial<Record<Transport, TransportMetrics>> = {};
+      for (const t of enabled) metrics[t] = this.counters(spec, t);
+      this.served.push({ spec, consumer, metrics } as Served);
+    }
     // Request bodies held from receipt to answer: each is capped (max_recv_msg_size_mib / max_request_body_size);
     // these gauges show the total (ours, not a Go metric).
     for (const t of enabled) {
@@ -109,6 +116,18 @@ export class OtlpReceiver implements Component {
       set.meter.observableGauge('otelcol_receiver_inflight_requests', 'OTLP requests being processed (otelcol-ts).', labels, () => this.inflight[t].requests);
       set.meter.observableGauge('otelcol_receiver_inflight_bytes', 'Bytes of OTLP request bodies being processed (otelcol-ts).', labels, () => this.inflight[t].bytes);
     }
+  }
+
+  private counters(spec: OtlpSignal, transport: Transport): TransportMetrics {
+    const labels = { receiver: this.set.id.id, transport };
+    const m = this.set.meter;
+    const u = spec.unit;
+    const w = spec.items;
+    return {
+      accepted: m.counter(`otelcol_receiver_accepted_${u}`, `Number of ${w} successfully pushed into the pipeline.`, labels),
+      refused: m.counter(`otelcol_receiver_refused_${u}`, `Number of ${w} that could not be pushed into the pipeline.`, labels),
+      failed: m.counter(`otelcol_receiver_failed_${u}`, `The number of ${w} that failed to be processed by the receiver due to internal errors.`, labels),
+    };
   }
 
   private async tracked<T>(transport: Transport, bytes: number, fn: () => Promise<T>): Promise<T> {
@@ -141,6 +160,11 @@ export class OtlpReceiver implements Component {
     return this.http?.port;
   }
 
+  /** The signals this receiver serves (those it was given a consumer for). */
+  get signals(): Signal[] {
+    return this.served.map((s) => s.spec.signal);
+  }
+
   start(host: Host): Promise<void> {
     return this.lifecycle.start(async () => {
       const id = this.set.id.id;
@@ -150,16 +174,30 @@ export class OtlpReceiver implements Component {
       };
       const what = `receiver ${JSON.stringify(id)}`;
       const { grpc, http } = this.cfg.protocols;
+      let routes: HttpRoute[] = [];
+      if (http) {
+        routes = this.served.map((sv) => ({ path: http[sv.spec.urlPathKey], handler: (b: Buffer, f: HttpFormat) => this.onHttp(sv, b, f) }));
+        // Go's ServeMux refuses a second handler for one pattern: the collector does not start.
+        const seen = new Map<string, Signal>();
+        for (let i = 0; i < routes.length; i++) {
+          const sig = this.served[i]!.spec.signal;
+          const prev = seen.get(routes[i]!.path);
+          if (prev) {
+            throw ConfigError.at(
+              `receivers.${id}.protocols.http.${this.served[i]!.spec.urlPathKey}`,
+              `the ${sig} and ${prev} pipelines both use the HTTP path ${JSON.stringify(routes[i]!.path)}`,
+            );
+          }
+          seen.set(routes[i]!.path, sig);
+        }
+      }
       if (grpc) {
-        const methods: GrpcMethod[] = [];
-        if (this.traces) methods.push({ path: TRACE_SERVICE_EXPORT, handler: (b) => this.grpcTraces(b) });
+        const methods: GrpcMethod[] = this.served.map((sv) => ({ path: sv.spec.grpcMethod, handler: (b: Buffer) => this.onGrpc(sv, b) }));
         const server = new OtlpGrpcServer(grpc, methods, this.logger, what);
         await server.start();
         this.grpc = server;
       }
       if (http) {
-        const routes: HttpRoute[] = [];
-        if (this.traces) routes.push({ path: http.traces_url_path, handler: (b, f) => this.httpTraces(b, f) });
         const server = new OtlpHttpServer(http, routes, this.logger, what);
         server.onFatal = fatal;
         try {
@@ -182,11 +220,11 @@ export class OtlpReceiver implements Component {
     });
   }
 
-  // ---- traces
+  // ---- any signal
 
-  private decodeTraces(body: Buffer, format: HttpFormat | 'grpc'): TraceBatch {
+  private decode<S extends Signal>(spec: OtlpSignal<S>, body: Buffer, format: HttpFormat | 'grpc'): BatchOf<S> {
     try {
-      return format === 'json' ? TraceBatch.fromJSON(body) : TraceBatch.decode(body);
+      return format === 'json' ? spec.fromJSON(body) : spec.decode(body);
     } catch (e) {
       if (e instanceof OtelTsError) throw e;
       // A decoder that trips over input (RangeError, ...) was given malformed data: a 400, not a 500.
@@ -194,27 +232,28 @@ export class OtlpReceiver implements Component {
     }
   }
 
-  /** Hand a decoded batch to the traces consumer; counts it and maps the outcome. */
-  async exportTraces(batch: TraceBatch, transport: Transport): Promise<ExportOutcome> {
-    const n = batch.spanCount;
+  /** Hand a decoded batch to the signal's consumer; counts it and maps the outcome. */
+  private async export<S extends Signal>(sv: Served<S>, batch: BatchOf<S>, transport: Transport): Promise<ExportOutcome> {
+    const n = batch.itemCount;
     if (n === 0) return { ok: true };
-    const m = this.metrics[transport];
+    const m = sv.metrics[transport]!;
     try {
-      await this.traces!.consumeTraces(batch);
+      await sv.spec.consume(sv.consumer, batch);
       m.accepted.add(n);
       return { ok: true };
     } catch (e) {
       if (e instanceof PartialSuccessError) {
-        const rejected = Math.min(n, Math.max(0, Math.floor(e.rejectedSpans)));
+        const rejected = Math.min(n, Math.max(0, Math.floor(e.rejected)));
         if (n - rejected > 0) m.accepted.add(n - rejected);
         if (rejected > 0) m.refused.add(rejected);
-        return { ok: true, partial: { rejectedSpans: rejected, errorMessage: e.message } };
+        return { ok: true, partial: { rejected, errorMessage: e.message } };
       }
       m.refused.add(n);
       const error = consumerErrorToWire(e);
-      this.log.log('warn', `refused:${transport}`, 'the pipeline refused spans', {
+      this.log.log('warn', `refused:${sv.spec.signal}:${transport}`, `the pipeline refused ${sv.spec.items}`, {
         transport,
-        spans: n,
+        signal: sv.spec.signal,
+        items: n,
         error: error.message,
         grpc_code: error.grpcCode,
       });
@@ -222,36 +261,33 @@ export class OtlpReceiver implements Component {
     }
   }
 
-  private grpcTraces(body: Buffer): Promise<UnaryResult> {
-    return this.tracked('grpc', body.length, () => this.grpcTracesInner(body));
+  private onGrpc<S extends Signal>(sv: Served<S>, body: Buffer): Promise<UnaryResult> {
+    return this.tracked('grpc', body.length, async () => {
+      let batch: BatchOf<S>;
+      try {
+        batch = this.decode(sv.spec, body, 'grpc');
+      } catch (e) {
+        this.log.log('debug', `decode:${sv.spec.signal}:grpc`, `malformed OTLP/gRPC ${sv.spec.signal} request`, { error: (e as Error)?.message });
+        return { ok: false, error: receiverErrorToWire(e) };
+      }
+      const out = await this.export(sv, batch, 'grpc');
+      return out.ok ? { ok: true, response: encodeExportResponse(out.partial) } : out;
+    });
   }
 
-  private httpTraces(body: Buffer, format: HttpFormat): Promise<HttpResult> {
-    return this.tracked('http', body.length, () => this.httpTracesInner(body, format));
-  }
-
-  private async grpcTracesInner(body: Buffer): Promise<UnaryResult> {
-    let batch: TraceBatch;
-    try {
-      batch = this.decodeTraces(body, 'grpc');
-    } catch (e) {
-      this.log.log('debug', 'decode:grpc', 'malformed OTLP/gRPC traces request', { error: (e as Error)?.message });
-      return { ok: false, error: receiverErrorToWire(e) };
-    }
-    const out = await this.exportTraces(batch, 'grpc');
-    return out.ok ? { ok: true, response: encodeTraceResponse(out.partial) } : out;
-  }
-
-  private async httpTracesInner(body: Buffer, format: HttpFormat): Promise<HttpResult> {
-    let batch: TraceBatch;
-    try {
-      batch = this.decodeTraces(body, format);
-    } catch (e) {
-      this.log.log('debug', 'decode:http', 'malformed OTLP/HTTP traces request', { format, error: (e as Error)?.message });
-      return { ok: false, error: receiverErrorToWire(e) };
-    }
-    const out = await this.exportTraces(batch, 'http');
-    if (!out.ok) return out;
-    return { ok: true, proto: () => encodeTraceResponse(out.partial), json: () => traceResponseJson(out.partial) };
+  private onHttp<S extends Signal>(sv: Served<S>, body: Buffer, format: HttpFormat): Promise<HttpResult> {
+    return this.tracked('http', body.length, async () => {
+      let batch: BatchOf<S>;
+      try {
+        batch = this.decode(sv.spec, body, format);
+      } catch (e) {
+        this.log.log('debug', `decode:${sv.spec.signal}:http`, `malformed OTLP/HTTP ${sv.spec.signal} request`, { format, error: (e as Error)?.message });
+        return { ok: false, error: receiverErrorToWire(e) };
+      }
+      const out = await this.export(sv, batch, 'http');
+      if (!out.ok) return out;
+      const key = sv.spec.rejectedJsonKey;
+      return { ok: true, proto: () => encodeExportResponse(out.partial), json: () => exportResponseJson(key, out.partial) };
+    });
   }
 }

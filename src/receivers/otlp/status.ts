@@ -1,5 +1,5 @@
-// What the OTLP receiver writes on the wire besides data: ExportTraceServiceResponse (empty or with
-// partial_success), google.rpc.Status error bodies (protobuf and JSON), google.rpc.RetryInfo, and the mapping of
+// What the OTLP receiver writes on the wire besides data: Export{Trace,Metrics,Logs}ServiceResponse (empty or
+// with partial_success), google.rpc.Status error bodies (protobuf and JSON), google.rpc.RetryInfo, and the mapping of
 // errors thrown downstream to gRPC codes / HTTP statuses.
 //
 // Hand-encoded protobuf (tiny messages, no dependency):
@@ -7,8 +7,8 @@
 //   google.protobuf.Any { string type_url = 1; bytes value = 2; }
 //   google.rpc.RetryInfo { google.protobuf.Duration retry_delay = 1; }
 //   google.protobuf.Duration { int64 seconds = 1; int32 nanos = 2; }
-//   ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1; }
-//   ExportTracePartialSuccess { int64 rejected_spans = 1; string error_message = 2; }
+//   Export{Trace,Metrics,Logs}ServiceResponse { Export*PartialSuccess partial_success = 1; }
+//   Export*PartialSuccess { int64 rejected_{spans,data_points,log_records} = 1; string error_message = 2; }
 
 import { GrpcStatus, OtelTsError, type ErrorOptions } from '../../errors';
 
@@ -117,19 +117,23 @@ export function rpcStatusJson(st: RpcStatus): string {
 }
 
 export interface PartialSuccess {
-  rejectedSpans: number;
+  /** rejected_spans / rejected_data_points / rejected_log_records. */
+  rejected: number;
   errorMessage: string;
 }
 
 const EMPTY = Buffer.alloc(0);
 
-/** ExportTraceServiceResponse protobuf: empty on full success. */
-export function encodeTraceResponse(partial?: PartialSuccess): Buffer {
-  if (!partial || (!partial.rejectedSpans && !partial.errorMessage)) return EMPTY;
+/**
+ * ExportTrace/Metrics/LogsServiceResponse protobuf (the three have the same field numbers): empty on full success,
+ * else partial_success = 1 { int64 rejected_<items> = 1; string error_message = 2 }.
+ */
+export function encodeExportResponse(partial?: PartialSuccess): Buffer {
+  if (!partial || (!partial.rejected && !partial.errorMessage)) return EMPTY;
   const ps: number[] = [];
-  if (partial.rejectedSpans) {
+  if (partial.rejected) {
     tag(ps, 1, 0);
-    signedVarint(ps, partial.rejectedSpans);
+    signedVarint(ps, partial.rejected);
   }
   stringField(ps, 2, partial.errorMessage);
   const out: number[] = [];
@@ -137,11 +141,14 @@ export function encodeTraceResponse(partial?: PartialSuccess): Buffer {
   return Buffer.from(out);
 }
 
-/** ExportTraceServiceResponse as OTLP/JSON: `{}` or `{"partialSuccess":{"rejectedSpans":"3","errorMessage":"..."}}`. */
-export function traceResponseJson(partial?: PartialSuccess): string {
-  if (!partial || (!partial.rejectedSpans && !partial.errorMessage)) return '{}';
+/**
+ * The response as OTLP/JSON: `{}` or `{"partialSuccess":{"<rejectedKey>":"3","errorMessage":"..."}}` with
+ * rejectedKey rejectedSpans / rejectedDataPoints / rejectedLogRecords (int64 as a string, as protojson writes it).
+ */
+export function exportResponseJson(rejectedKey: string, partial?: PartialSuccess): string {
+  if (!partial || (!partial.rejected && !partial.errorMessage)) return '{}';
   const ps: Record<string, unknown> = {};
-  if (partial.rejectedSpans) ps.rejectedSpans = String(partial.rejectedSpans);
+  if (partial.rejected) ps[rejectedKey] = String(partial.rejected);
   if (partial.errorMessage) ps.errorMessage = partial.errorMessage;
   return JSON.stringify({ partialSuccess: ps });
 }
@@ -149,14 +156,19 @@ export function traceResponseJson(partial?: PartialSuccess): string {
 // ---- errors
 
 /**
- * A consumer accepted the batch except `rejectedSpans` spans (dropped on purpose, e.g. invalid). The receiver
- * answers success with `partial_success` instead of an error, as the OTLP spec prescribes. Not retryable.
+ * A consumer accepted the batch except `rejected` items (spans, data points or log records dropped on purpose,
+ * e.g. invalid). The receiver answers success with `partial_success` instead of an error, as the OTLP spec
+ * prescribes. Not retryable.
  */
 export class PartialSuccessError extends OtelTsError {
-  readonly rejectedSpans: number;
-  constructor(rejectedSpans: number, message: string, opts: ErrorOptions = {}) {
+  readonly rejected: number;
+  constructor(rejected: number, message: string, opts: ErrorOptions = {}) {
     super('OTELTS_ERR_EXPORT_PERMANENT', message, GrpcStatus.OK, 200, false, opts);
-    this.rejectedSpans = rejectedSpans;
+    this.rejected = rejected;
+  }
+  /** The traces spelling of `rejected`. */
+  get rejectedSpans(): number {
+    return this.rejected;
   }
 }
 

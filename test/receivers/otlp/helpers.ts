@@ -4,13 +4,13 @@
 import * as grpc from '@grpc/grpc-js';
 import * as http from 'node:http';
 import { CapturingConsumer, testHost, testSettings } from '../../../src/component/testing';
-import type { Host } from '../../../src/component/types';
+import type { Consumers, Host, Signal } from '../../../src/component/types';
 import { parseOrThrow } from '../../../src/config/schema';
 import { otlpReceiverConfigSchema } from '../../../src/receivers/otlp/config';
 import { otlpReceiverFactory } from '../../../src/receivers/otlp/factory';
 import { OtlpReceiver, TRACE_SERVICE_EXPORT, type OtlpReceiverOptions } from '../../../src/receivers/otlp/receiver';
 import { MetricRegistry } from '../../../src/telemetry/metrics';
-import { oracleEncodeTraces } from '../../oracle/otlp-oracle';
+import { oracleEncodeLogs, oracleEncodeMetrics, oracleEncodeTraces } from '../../oracle/otlp-oracle';
 
 export const LOOPBACK = '127.0.0.1:0';
 
@@ -25,18 +25,23 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-/** Parse `raw` (the YAML under receivers.otlp) and start a receiver with a traces consumer. */
+/**
+ * Parse `raw` (the YAML under receivers.otlp) and start a receiver whose consumer of each of `signals` (default:
+ * traces only) is `consumer`.
+ */
 export async function startReceiver(
   raw: unknown = { protocols: { grpc: { endpoint: LOOPBACK }, http: { endpoint: LOOPBACK } } },
-  opts: { consumer?: CapturingConsumer; id?: string; host?: Host; receiverOptions?: OtlpReceiverOptions } = {},
+  opts: { consumer?: CapturingConsumer; id?: string; host?: Host; receiverOptions?: OtlpReceiverOptions; signals?: readonly Signal[] } = {},
 ): Promise<Started> {
   const cfg = parseOrThrow(otlpReceiverConfigSchema, raw, 'receivers.otlp');
   const registry = new MetricRegistry();
   const set = testSettings(opts.id ?? 'otlp', 'receiver', registry);
   const consumer = opts.consumer ?? new CapturingConsumer();
+  const consumers: Consumers = {};
+  for (const s of opts.signals ?? ['traces']) consumers[s] = consumer;
   const receiver = opts.receiverOptions
-    ? new OtlpReceiver(set, cfg, { traces: consumer }, opts.receiverOptions)
-    : (otlpReceiverFactory.create(set, cfg, { traces: consumer }) as OtlpReceiver);
+    ? new OtlpReceiver(set, cfg, consumers, opts.receiverOptions)
+    : (otlpReceiverFactory.create(set, cfg, consumers) as OtlpReceiver);
   await receiver.start(opts.host ?? testHost());
   return {
     receiver,
@@ -105,34 +110,102 @@ export function traceRequestJson(n: number, prefix = 'json'): string {
   });
 }
 
+// ---- metrics and logs requests (the protobufjs oracle)
+
+/** An ExportMetricsServiceRequest with one gauge metric of `n` int data points (`<prefix>` name, point value i). */
+export function metricsRequest(n: number, opts: { prefix?: string; attrs?: number } = {}): Uint8Array {
+  const dataPoints = [];
+  for (let i = 0; i < n; i++) {
+    const attributes = [];
+    for (let a = 0; a < (opts.attrs ?? 2); a++) attributes.push({ key: `attr.${a}`, value: { stringValue: `value-${i}-${a}` } });
+    dataPoints.push({ attributes, startTimeUnixNano: '1700000000000000000', timeUnixNano: '1700000000001000000', asInt: i });
+  }
+  return oracleEncodeMetrics({
+    resourceMetrics: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'receiver-test' } }] },
+        scopeMetrics: [{ scope: { name: 'test-scope', version: '1.0' }, metrics: [{ name: opts.prefix ?? 'metric', unit: '1', gauge: { dataPoints } }] }],
+      },
+    ],
+  });
+}
+
+/** The same shape as OTLP/JSON (int64 as strings). */
+export function metricsRequestJson(n: number, prefix = 'json'): string {
+  const dataPoints = [];
+  for (let i = 0; i < n; i++) dataPoints.push({ attributes: [{ key: 'k', value: { stringValue: 'v' } }], timeUnixNano: '1700000000001000000', asInt: String(i) });
+  return JSON.stringify({
+    resourceMetrics: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'receiver-test' } }] }, scopeMetrics: [{ metrics: [{ name: prefix, gauge: { dataPoints } }] }] }],
+  });
+}
+
+/** An ExportLogsServiceRequest with `n` log records (bodies `<prefix>-i`). */
+export function logsRequest(n: number, opts: { prefix?: string; attrs?: number } = {}): Uint8Array {
+  const logRecords = [];
+  for (let i = 0; i < n; i++) {
+    const attributes = [];
+    for (let a = 0; a < (opts.attrs ?? 2); a++) attributes.push({ key: `attr.${a}`, value: { stringValue: `value-${i}-${a}` } });
+    logRecords.push({ timeUnixNano: '1700000000000000000', severityNumber: 9, severityText: 'INFO', body: { stringValue: `${opts.prefix ?? 'log'}-${i}` }, attributes });
+  }
+  return oracleEncodeLogs({
+    resourceLogs: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'receiver-test' } }] },
+        scopeLogs: [{ scope: { name: 'test-scope', version: '1.0' }, logRecords }],
+      },
+    ],
+  });
+}
+
+/** The same shape as OTLP/JSON (hex ids, int64 as strings). */
+export function logsRequestJson(n: number, prefix = 'json'): string {
+  const logRecords = [];
+  for (let i = 0; i < n; i++) {
+    logRecords.push({
+      timeUnixNano: '1700000000000000000',
+      severityNumber: 9,
+      body: { stringValue: `${prefix}-${i}` },
+      traceId: `AB${'0'.repeat(22)}${(i + 1).toString(16).padStart(8, '0')}`,
+      spanId: `cd000000${(i + 1).toString(16).padStart(8, '0')}`,
+    });
+  }
+  return JSON.stringify({ resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'receiver-test' } }] }, scopeLogs: [{ logRecords }] }] });
+}
+
 // ---- gRPC raw client
 
 const identity = (b: Buffer): Buffer => b;
-const TraceServiceClient = grpc.makeGenericClientConstructor(
-  {
-    Export: {
-      path: TRACE_SERVICE_EXPORT,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: identity,
-      requestDeserialize: identity,
-      responseSerialize: identity,
-      responseDeserialize: identity,
-    },
-  },
-  'TraceService',
-);
 
 export interface RawTraceClient {
   export(body: Uint8Array, opts?: { metadata?: grpc.Metadata }): Promise<{ response?: Buffer; error?: grpc.ServiceError }>;
   close(): void;
 }
+export type RawClient = RawTraceClient;
 
 /** A grpc-js client sending raw bytes to TraceService/Export. `compression: 'gzip'` compresses requests. */
 export function rawTraceClient(target: string, opts: { compression?: 'gzip' | 'deflate'; options?: grpc.ClientOptions } = {}): RawTraceClient {
+  return rawClient(target, TRACE_SERVICE_EXPORT, opts);
+}
+
+/** A grpc-js client sending raw bytes to the unary method `path` (e.g. MetricsService/Export). */
+export function rawClient(target: string, path: string, opts: { compression?: 'gzip' | 'deflate'; options?: grpc.ClientOptions } = {}): RawClient {
+  const Ctor = grpc.makeGenericClientConstructor(
+    {
+      Export: {
+        path,
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: identity,
+        requestDeserialize: identity,
+        responseSerialize: identity,
+        responseDeserialize: identity,
+      },
+    },
+    'Service',
+  );
   const options: grpc.ClientOptions = { ...opts.options };
   if (opts.compression) options['grpc.default_compression_algorithm'] = opts.compression === 'gzip' ? 2 : 1;
-  const client = new TraceServiceClient(target, grpc.credentials.createInsecure(), options) as unknown as grpc.Client & {
+  const client = new Ctor(target, grpc.credentials.createInsecure(), options) as unknown as grpc.Client & {
     Export(body: Buffer, md: grpc.Metadata, cb: (e: grpc.ServiceError | null, r?: Buffer) => void): void;
   };
   return {

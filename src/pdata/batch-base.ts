@@ -1,0 +1,132 @@
+// What TraceBatch, LogBatch and MetricBatch share: the arena, resource, scope and attribute tables (the R_*,
+// C_*, A_* layouts are the same for the three signals) and their accessors.
+
+import type { Attributes, EncodeOptions } from './traces';
+import { isPristine } from './encode-common';
+import { AttrView, ensureAttrs, OWNER_RESOURCE, OWNER_SCOPE } from './attributes';
+import { hex, utf8, utf8Interned } from './wire';
+import {
+  Arena, Table,
+  R_STRIDE, R_SCHEMA_OFF, R_SCHEMA_LEN, R_DROPPED, R_FIRST_SCOPE, R_SCOPE_COUNT,
+  C_STRIDE, C_NAME_OFF, C_NAME_LEN, C_VERSION_OFF, C_VERSION_LEN, C_SCHEMA_OFF, C_SCHEMA_LEN, C_RESOURCE, C_DROPPED,
+} from './layout';
+
+/** The tables every signal's batch has. */
+export interface BaseParts {
+  arena: Arena;
+  res: Table;
+  scopes: Table;
+  attrs: Table;
+  /** Length of the original request at arena offset 0 (-1: not a whole request). */
+  origLen: number;
+  /** Total attribute count (capacity hint for lazy parsing). */
+  attrHint: number;
+}
+
+/** A table over a SharedArrayBuffer received with a transfer (fromTransfer). */
+export function sharedTable(stride: number, buf: SharedArrayBuffer, rows: number): Table {
+  const t = new Table(stride, 0, true, buf);
+  t.rows = rows;
+  return t;
+}
+
+export abstract class BatchBase implements BaseParts {
+  /** @internal the tables (see layout.ts); not part of the API. */
+  arena: Arena;
+  /** @internal */ res: Table;
+  /** @internal */ scopes: Table;
+  /** @internal */ attrs: Table;
+  /** @internal */ origLen: number;
+  /** @internal */ attrHint: number;
+
+  protected constructor(p: BaseParts) {
+    this.arena = p.arena;
+    this.res = p.res;
+    this.scopes = p.scopes;
+    this.attrs = p.attrs;
+    this.origLen = p.origLen;
+    this.attrHint = p.attrHint;
+  }
+
+  /** The Export*ServiceRequest protobuf. A batch nobody modified encodes to its original bytes. */
+  encode(opts?: EncodeOptions): Uint8Array {
+    const fromColumns = opts?.fromColumns === true;
+    if (!fromColumns && isPristine(this)) return Buffer.from(this.arena.u8.subarray(0, this.origLen));
+    // Modified owners always have their attributes (events, links, exemplars) parsed already: set/delete parse first.
+    if (fromColumns) this.parseAll();
+    return this.encodeParts(fromColumns);
+  }
+  /** Parse every attribute list (and every nested row) into the tables (what `{eager: true}` does at decode). */
+  abstract parseAll(): void;
+  /** The signal's encoder (encode.ts, logs-encode.ts, metrics-encode.ts). */
+  protected abstract encodeParts(fromColumns: boolean): Buffer;
+
+  get scopeCount(): number {
+    return this.scopes.rows;
+  }
+  get resourceCount(): number {
+    return this.res.rows;
+  }
+
+  // ---- resources and scopes
+  resourceAttributes(r: number): Attributes {
+    this.checkResource(r);
+    return new AttrView(this, OWNER_RESOURCE, r);
+  }
+  resourceSchemaUrl(r: number): string {
+    const rb = this.checkResource(r);
+    return utf8(this.arena.buf, this.res.i32[rb + R_SCHEMA_OFF], this.res.i32[rb + R_SCHEMA_LEN]);
+  }
+  resourceDroppedAttributesCount(r: number): number {
+    return this.res.u32[this.checkResource(r) + R_DROPPED];
+  }
+  /** Index of the first scope of resource r, and how many (scopes of a resource are contiguous). */
+  resourceFirstScope(r: number): number {
+    return this.res.i32[this.checkResource(r) + R_FIRST_SCOPE];
+  }
+  resourceScopeCount(r: number): number {
+    return this.res.i32[this.checkResource(r) + R_SCOPE_COUNT];
+  }
+  scopeResource(s: number): number {
+    return this.scopes.i32[this.checkScope(s) + C_RESOURCE];
+  }
+  scopeName(s: number): string {
+    const cb = this.checkScope(s);
+    return utf8Interned(this.arena.buf, this.scopes.i32[cb + C_NAME_OFF], this.scopes.i32[cb + C_NAME_LEN]);
+  }
+  scopeVersion(s: number): string {
+    const cb = this.checkScope(s);
+    return utf8Interned(this.arena.buf, this.scopes.i32[cb + C_VERSION_OFF], this.scopes.i32[cb + C_VERSION_LEN]);
+  }
+  /** InstrumentationScope.dropped_attributes_count. */
+  scopeDroppedAttributesCount(s: number): number {
+    return this.scopes.u32[this.checkScope(s) + C_DROPPED];
+  }
+  scopeAttributes(s: number): Attributes {
+    this.checkScope(s);
+    return new AttrView(this, OWNER_SCOPE, s);
+  }
+  scopeSchemaUrl(s: number): string {
+    const cb = this.checkScope(s);
+    return utf8(this.arena.buf, this.scopes.i32[cb + C_SCHEMA_OFF], this.scopes.i32[cb + C_SCHEMA_LEN]);
+  }
+
+  // ---- internals
+  /** Parse the attributes of every resource and scope (the start of each batch's parseAll). */
+  protected parseResourceScopeAttrs(): void {
+    for (let r = 0; r < this.res.rows; r++) ensureAttrs(this, OWNER_RESOURCE, r);
+    for (let s = 0; s < this.scopes.rows; s++) ensureAttrs(this, OWNER_SCOPE, s);
+  }
+  protected checkScope(s: number): number {
+    if (!(s >= 0 && s < this.scopes.rows)) throw new RangeError(`scope index ${s} out of range [0, ${this.scopes.rows})`);
+    return s * C_STRIDE;
+  }
+  protected checkResource(r: number): number {
+    if (!(r >= 0 && r < this.res.rows)) throw new RangeError(`resource index ${r} out of range [0, ${this.res.rows})`);
+    return r * R_STRIDE;
+  }
+  /** Lowercase hex of arena bytes [off, off+len), '' when absent (off < 0). */
+  protected hexAt(off: number, len: number): string {
+    return off < 0 ? '' : hex(this.arena.u8, off, len);
+  }
+}
