@@ -1,5 +1,6 @@
-// A real OpenTelemetry JS SDK (2.x) tracer for end-to-end tests, exporting with the official OTLP exporters:
-// gRPC (@opentelemetry/exporter-trace-otlp-grpc), HTTP/protobuf (-proto) or HTTP/JSON (-http).
+// A real OpenTelemetry JS SDK (2.x) for end-to-end tests — tracer (createSdk), meter (createMeterSdk, below) and
+// logger (createLoggerSdk, below) — exporting with the official OTLP exporters: gRPC
+// (@opentelemetry/exporter-{trace,metrics,logs}-otlp-grpc), HTTP/protobuf (-proto) or HTTP/JSON (-http).
 //
 //   const sdk = createSdk({ protocol: 'grpc', url: `http://127.0.0.1:${port}`, serviceName: 'shop' });
 //   const expected = await sdk.makeSpans(25, { attributes: (i) => ({ 'customer.email': `c${i}@example.com` }) });
