@@ -1316,12 +1316,6 @@ export function lastHi(): number {
 export function inputBytes(): Uint8Array {
   return b;
 }
-/** Make `u8` the bytes the readers read (lazy readers of other modules); returns the previous ones to restore. */
-export function swapInput(u8: Uint8Array): Uint8Array {
-  const prev = b;
-  b = u8;
-  return prev;
-}
 /** Validate a KeyValue content [p, end) without emitting a row (lazy attributes). */
 export function validateKeyValue(p: number, end: number): void {
   validateKV(p, end);

@@ -10,9 +10,7 @@
 
 import type { Parts } from './decode';
 import { Writer, WT_VARINT, WT_I64, WT_I32 } from './wire';
-import {
-  FieldWriter, K_FIRST_SIGNAL, encodeTwoPass, rewrite, bytesRef, attrList,
-} from './encode-common';
+import { FieldWriter, K_FIRST_SIGNAL, encodeTwoPass, rewrite, bytesRef, attrList } from './encode-common';
 import {
   S_STRIDE, S_OFF, S_LEN, S_TID_OFF, S_TID_LEN, S_SID_OFF, S_SID_LEN, S_PSID_OFF, S_PSID_LEN, S_TSTATE_OFF,
   S_TSTATE_LEN, S_NAME_OFF, S_NAME_LEN, S_STATUS_OFF, S_STATUS_LEN, S_SMSG_OFF, S_SMSG_LEN, S_SCODE, S_KIND,

@@ -68,7 +68,6 @@ export interface Source {
   items: Table;
   /** The nested tables, in ItemSpec.nested order. */
   nested: readonly Table[];
-  origLen: number;
   attrHint: number;
 }
 

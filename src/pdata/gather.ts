@@ -16,8 +16,8 @@ const SPANS = new ItemSpec(S_STRIDE, S_OFF, S_LEN, REFS_SPAN, S_SCOPE, C_SPAN_CO
 ]);
 
 function source(p: Parts): Source {
-  const { arena, res, scopes, attrs, origLen, attrHint } = p;
-  return { arena, res, scopes, attrs, items: p.spans, nested: [p.events, p.links], origLen, attrHint };
+  const { arena, res, scopes, attrs, attrHint } = p;
+  return { arena, res, scopes, attrs, items: p.spans, nested: [p.events, p.links], attrHint };
 }
 
 function parts(g: Gather, origLen: number): Parts {

@@ -13,8 +13,8 @@ const RECORDS = new ItemSpec(
 );
 
 function source(p: LogParts): Source {
-  const { arena, res, scopes, attrs, origLen, attrHint } = p;
-  return { arena, res, scopes, attrs, items: p.logs, nested: [], origLen, attrHint };
+  const { arena, res, scopes, attrs, attrHint } = p;
+  return { arena, res, scopes, attrs, items: p.logs, nested: [], attrHint };
 }
 
 function parts(g: Gather, origLen: number): LogParts {

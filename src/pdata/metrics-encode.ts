@@ -10,9 +10,7 @@
 import type { MetricParts } from './metrics-decode';
 import { DATA_FIELD, POINT_ATTR_FIELD, POINT_EXEMPLAR_FIELD, forEachFixed64, readBuckets, readQuantiles } from './metrics-decode';
 import { Writer, WT_VARINT, WT_I64, WT_LEN, varintSize64 } from './wire';
-import {
-  FieldWriter, K_FIRST_SIGNAL, encodeTwoPass, rewrite, bytesRef, attrList,
-} from './encode-common';
+import { FieldWriter, K_FIRST_SIGNAL, encodeTwoPass, rewrite, bytesRef, attrList } from './encode-common';
 import {
   MT_STRIDE, MT_OFF, MT_LEN, MT_NAME_OFF, MT_NAME_LEN, MT_DESC_OFF, MT_DESC_LEN, MT_UNIT_OFF, MT_UNIT_LEN,
   MT_DATA_OFF, MT_DATA_LEN, MT_UNK_OFF, MT_UNK_LEN, MT_DUNK_OFF, MT_DUNK_LEN, MT_TYPE, MT_TEMPORALITY,

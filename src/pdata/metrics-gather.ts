@@ -27,8 +27,8 @@ const POINTS = new ItemSpec(DP_STRIDE, DP_OFF, DP_LEN, REFS_POINT, DP_METRIC, MT
 ]);
 
 function source(p: MetricParts): Source {
-  const { arena, res, scopes, attrs, origLen, attrHint } = p;
-  return { arena, res, scopes, attrs, items: p.points, nested: [p.exemplars], origLen, attrHint };
+  const { arena, res, scopes, attrs, attrHint } = p;
+  return { arena, res, scopes, attrs, items: p.points, nested: [p.exemplars], attrHint };
 }
 
 /** The Gather of a metrics result, and its metrics table (the level between scopes and points). */

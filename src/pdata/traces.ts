@@ -10,6 +10,7 @@
 //   * encode copies untouched bytes; modified messages are rewritten field by field; a batch nobody
 //     modified encodes to its original bytes.
 //   * slice/concat/filterSpans/clone build new batches (new buffers), copying only the bytes they keep.
+//   * filterSpanEvents copies the batch and removes events from span rows (those spans are re-encoded).
 //   * toTransfer/fromTransfer hand the SharedArrayBuffers to another thread. It is a hand-off: only one
 //     side should use (and above all modify) the batch at a time; after a modification that grew a buffer
 //     the other side's copy is stale, so hand it back with toTransfer() again.
@@ -29,7 +30,7 @@ import {
   S_STRIDE, S_TID_OFF, S_TID_LEN, S_SID_OFF, S_SID_LEN, S_PSID_OFF, S_PSID_LEN, S_TSTATE_OFF, S_TSTATE_LEN,
   S_NAME_OFF, S_NAME_LEN, S_SMSG_OFF, S_SMSG_LEN, S_SCODE, S_KIND, S_START_LO, S_START_HI, S_END_LO, S_END_HI,
   S_FLAGS, S_DROP_ATTRS, S_DROP_EVENTS, S_DROP_LINKS, S_EVENT_N, S_LINK_N, S_EVENT_FIRST,
-  S_LINK_FIRST, S_SCOPE, S_BITS, SB_SCODE, SB_STATUS_SET, SD_NAME, SD_STATUS,
+  S_LINK_FIRST, S_SCOPE, S_BITS, SB_SCODE, SB_STATUS_SET, SD_NAME, SD_STATUS, SD_EVENTS,
   A_STRIDE,
   E_STRIDE, E_NAME_OFF, E_NAME_LEN, E_TIME_LO, E_TIME_HI, E_DROPPED,
   L_STRIDE, L_TID_OFF, L_TID_LEN, L_SID_OFF, L_SID_LEN, L_TSTATE_OFF, L_TSTATE_LEN, L_FLAGS, L_DROPPED,
@@ -200,6 +201,46 @@ export class TraceBatch extends BatchBase implements Parts {
     const mask = new Uint8Array(n);
     for (let i = 0; i < n; i++) mask[i] = keep(i) ? 1 : 0;
     return new TraceBatch(selectParts(this, 0, n, mask));
+  }
+  /**
+   * Remove the events e of span i for which `keep(i, e)` is false (filter processor, spanevent context);
+   * returns a new batch (spans, their other fields, links and attributes unchanged; dropped_events_count is
+   * left as it was, as upstream). A span that lost events is re-encoded with its remaining events copied raw,
+   * in order. When nothing is removed, returns this batch itself (no copy).
+   */
+  filterSpanEvents(keep: (i: number, e: number) => boolean): TraceBatch {
+    const n = this.spans.rows;
+    const s32 = this.spans.i32;
+    // The kept-event mask of every span with a removed event (null: nothing removed so far).
+    let masks: Map<number, Uint8Array> | null = null;
+    for (let i = 0; i < n; i++) {
+      const ne = s32[i * S_STRIDE + S_EVENT_N];
+      if (ne === 0) continue;
+      let mask: Uint8Array | null = null;
+      for (let e = 0; e < ne; e++) {
+        if (keep(i, e)) continue;
+        if (mask === null) mask = new Uint8Array(ne).fill(1);
+        mask[e] = 0;
+      }
+      if (mask !== null) (masks ??= new Map()).set(i, mask);
+    }
+    if (masks === null) return this;
+    const out = new TraceBatch(concatParts([this]));
+    const o32 = out.spans.i32;
+    for (const [i, mask] of masks) {
+      const sb = i * S_STRIDE;
+      const first = out.eventFirst(i); // parses the span's events in the copy when needed
+      const e32 = out.events.i32;
+      let k = 0;
+      for (let e = 0; e < mask.length; e++) {
+        if (mask[e] === 0) continue;
+        if (k !== e) e32.copyWithin((first + k) * E_STRIDE, (first + e) * E_STRIDE, (first + e + 1) * E_STRIDE);
+        k++;
+      }
+      o32[sb + S_EVENT_N] = k;
+      markSpanDirty(out, i, SD_EVENTS);
+    }
+    return out;
   }
   /**
    * SharedArrayBuffers + numbers for postMessage. A hand-off: call it when this thread is done with the

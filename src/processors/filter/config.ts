@@ -17,8 +17,7 @@
 // with the YAML path of the condition, its line and column — and checks upstream's exclusivity rules. The
 // legacy include/exclude blocks are compiled when the processor is created for a signal, as upstream.
 //
-// Not supported (reported clearly, at load): span event conditions (no event-removal API in TraceBatch yet),
-// `match_type: expr` with `expressions` for metrics (the antonmedv/expr language). `profiles` and
+// Not supported (reported clearly, at load): `match_type: expr` with `expressions` for metrics (the antonmedv/expr language). `profiles` and
 // `profile_conditions` are accepted and ignored (otelcol-ts has no profiles signal).
 
 import { s, join, type Infer, type Schema } from '../../config/schema';
@@ -220,9 +219,6 @@ export function checkConditions(list: readonly string[] | undefined, context: Co
   });
 }
 
-export const SPANEVENT_UNSUPPORTED =
-  'span event conditions are not supported by otelcol-ts yet (dropping span events needs an event-removal API in TraceBatch); use traces.span conditions or remove this key';
-
 /** The YAML path of condition k of group n. */
 export function groupConditionPath(path: string, g: ContextConditions, n: number, k: number): string {
   return g.basic ? join(path, k) : join(join(join(path, n), 'conditions'), k);
@@ -234,12 +230,7 @@ function checkGroups(groups: readonly ContextConditions[] | undefined, signal: S
     g.conditions.forEach((text, k) => {
       const p = groupConditionPath(path, g, n, k);
       try {
-        const ctx = g.context ?? inferContext(text, signal);
-        if (ctx === 'spanevent') {
-          issues.push({ path: p, message: `${SPANEVENT_UNSUPPORTED} (condition ${quoteCondition(text)})` });
-          return;
-        }
-        compileCondition(text, ctx);
+        compileCondition(text, g.context ?? inferContext(text, signal));
       } catch (e) {
         issues.push(conditionIssue(p, e));
       }
@@ -287,7 +278,7 @@ function checkFilterConfig(v: FilterConfig, path: string, issues: ConfigIssue[])
 
   checkConditions(t.resource, 'resource', join(join(path, 'traces'), 'resource'), issues);
   checkConditions(t.span, 'span', join(join(path, 'traces'), 'span'), issues);
-  if (t.spanevent !== undefined && t.spanevent.length > 0) issues.push({ path: join(join(path, 'traces'), 'spanevent'), message: SPANEVENT_UNSUPPORTED });
+  checkConditions(t.spanevent, 'spanevent', join(join(path, 'traces'), 'spanevent'), issues);
   checkConditions(m.resource, 'resource', join(join(path, 'metrics'), 'resource'), issues);
   checkConditions(m.metric, 'metric', join(join(path, 'metrics'), 'metric'), issues);
   checkConditions(m.datapoint, 'datapoint', join(join(path, 'metrics'), 'datapoint'), issues);

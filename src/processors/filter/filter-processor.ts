@@ -2,7 +2,9 @@
 // scopes) that match any configured condition, and forwards the rest.
 //
 //   traces  — resource/scope conditions drop everything under a matching resource/scope; span conditions drop
-//             spans (with their events and links). Legacy `spans.include/exclude`: spans not included or excluded.
+//             spans (with their events and links); then spanevent conditions, evaluated on the spans left, drop
+//             the matching events from their spans (the span stays, its dropped_events_count unchanged, as
+//             upstream). Legacy `spans.include/exclude`: spans not included or excluded.
 //   metrics — resource/scope conditions drop their metrics; metric conditions drop whole metrics (their data
 //             point conditions are not evaluated); data point conditions drop points, and a metric left with no
 //             point is removed. Legacy `metrics.include/exclude`: by metric name and resource attributes.
@@ -10,7 +12,7 @@
 //
 // Evaluation reads the batch's columns through compiled closures; resource- and scope-level conditions run
 // once per resource/scope. The output is a new batch holding only what is kept (TraceBatch.filterSpans,
-// MetricBatch.filterMetrics / filterDataPoints, LogBatch.filterLogRecords); when nothing is dropped the input
+// TraceBatch.filterSpanEvents, MetricBatch.filterMetrics / filterDataPoints, LogBatch.filterLogRecords); when nothing is dropped the input
 // batch is forwarded as is, and when everything is dropped nothing is forwarded (upstream's
 // ErrSkipProcessingData: the sender gets success). The processor never modifies its input: mutatesData false.
 //
@@ -20,7 +22,7 @@
 //
 // Self-metrics: processorhelper's otelcol_processor_incoming_items / outgoing_items / internal_duration and
 // upstream's otelcol_processor_filter_{spans,datapoints,logs}.filtered (Prometheus: `_filtered_total`),
-// counted per batch, labelled `filter=<id>` as upstream (plus `processor=<id>`).
+// counted per batch (upstream has no counter of dropped span events: none here either), labelled `filter=<id>` as upstream (plus `processor=<id>`).
 
 import type {
   Counter, CreateSettings, Host, LogsConsumer, LogsProcessor, MetricsConsumer, MetricsProcessor, Signal, TracesConsumer, TracesProcessor,
@@ -104,6 +106,23 @@ export function filterTraces(b: TraceBatch, plan: TracesPlan): Uint8Array | unde
     }
   }
   return kept === n ? undefined : keep;
+}
+
+/**
+ * Remove the span events matching any spanevent condition of the plan (upstream evaluates them on the spans the
+ * span conditions kept); returns `b` itself when no event matches.
+ */
+export function filterSpanEvents(b: TraceBatch, plan: TracesPlan): TraceBatch {
+  const ms: Array<(i: number, e?: number) => boolean> = [];
+  for (const g of plan.groups) {
+    const seq = g.spanevent;
+    if (seq && !seq.empty) ms.push(seq.bind(b));
+  }
+  if (ms.length === 0) return b;
+  return b.filterSpanEvents((i, e) => {
+    for (let k = 0; k < ms.length; k++) if (ms[k]!(i, e)) return false;
+    return true;
+  });
 }
 
 /** Log records to keep (1) / drop (0); undefined when everything is kept. */
@@ -264,9 +283,8 @@ export class FilterTracesProcessor extends FilterCore<TraceBatch> implements Tra
       (b) => {
         if (empty) return b;
         const keep = filterTraces(b, plan);
-        if (!keep) return b.spanCount === 0 ? undefined : b;
-        const out = b.filterSpans((i) => keep[i] === 1);
-        return out.spanCount === 0 ? undefined : out;
+        const out = keep ? b.filterSpans((i) => keep[i] === 1) : b;
+        return out.spanCount === 0 ? undefined : filterSpanEvents(out, plan);
       },
       consumerFn('traces', next),
     );

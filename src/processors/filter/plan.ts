@@ -1,6 +1,6 @@
 // What the filter processor evaluates, per signal, compiled once when the processor is created:
 //
-//   traces  — groups of { resource, scope, span } condition sequences, or the legacy `spans` include/exclude
+//   traces  — groups of { resource, scope, span, spanevent } condition sequences, or the legacy `spans` include/exclude
 //   metrics — groups of { resource, scope, metric, datapoint } sequences, or the legacy `metrics` include/exclude
 //   logs    — groups of { resource, scope, log } sequences, or the legacy `logs` include/exclude
 //
@@ -18,7 +18,7 @@ import {
   type MatchProperties, type SpanSkip,
 } from '../internal/filter-match';
 import {
-  conditionIssue, groupConditionPath, isLogMatchEmpty, severityNumberOf, SPANEVENT_UNSUPPORTED, type ContextConditions, type FilterConfig,
+  conditionIssue, groupConditionPath, isLogMatchEmpty, severityNumberOf, type ContextConditions, type FilterConfig,
   type LogMatchProperties, type MetricMatchProperties,
 } from './config';
 
@@ -86,10 +86,6 @@ function inferredGroups(groups: readonly ContextConditions[] | undefined, signal
       const p = groupConditionPath(path, cc, n, k);
       try {
         const ctx = cc.context ?? inferContext(text, signal);
-        if (ctx === 'spanevent') {
-          issues.push({ path: p, message: SPANEVENT_UNSUPPORTED });
-          return;
-        }
         const c = compileCondition(text, ctx);
         const list = byCtx.get(ctx) ?? [];
         list.push(c);
@@ -110,10 +106,18 @@ function inferredGroups(groups: readonly ContextConditions[] | undefined, signal
 export function compileTracesPlan(cfg: FilterConfig, path: string, logger: Logger): TracesPlan {
   const issues: ConfigIssue[] = [];
   const t = cfg.traces;
-  if (t.spanevent !== undefined && t.spanevent.length > 0) issues.push({ path: join(join(path, 'traces'), 'spanevent'), message: SPANEVENT_UNSUPPORTED });
   const groups: Group[] = [];
-  if (t.resource !== undefined || t.span !== undefined) {
-    groups.push(explicitGroup({ resource: t.resource, span: t.span }, join(path, 'traces'), { resource: 'resource', span: 'span' }, cfg.error_mode, logger, issues));
+  if (t.resource !== undefined || t.span !== undefined || t.spanevent !== undefined) {
+    groups.push(
+      explicitGroup(
+        { resource: t.resource, span: t.span, spanevent: t.spanevent },
+        join(path, 'traces'),
+        { resource: 'resource', span: 'span', spanevent: 'spanevent' },
+        cfg.error_mode,
+        logger,
+        issues,
+      ),
+    );
   }
   groups.push(...inferredGroups(cfg.trace_conditions, 'traces', join(path, 'trace_conditions'), cfg.error_mode, logger, issues));
   let legacy: SpanSkip | undefined;

@@ -14,7 +14,8 @@ import { parseOrThrow } from '../../../src/config/schema';
 import { testHost, testSettings } from '../../../src/component/testing';
 import { ConfigError, type ConfigIssue } from '../../../src/errors';
 import { OttlEvalError } from '../../../src/ottl';
-import type { TraceBatch } from '../../../src/pdata/traces';
+import { TraceBatch } from '../../../src/pdata/traces';
+import { oracleEncodeTraces } from '../../oracle/otlp-oracle';
 import type { MetricBatch } from '../../../src/pdata/metrics';
 import type { LogBatch } from '../../../src/pdata/logs';
 import { CORPUS_DIR } from '../../helpers/paths';
@@ -146,6 +147,78 @@ test('trace_conditions (context inferred): resource-level conditions drop whole 
     makeBatch(TRACES),
   );
   assert.deepEqual(spanNames(adv.out[0]!), ['SELECT', 'INSERT']);
+});
+
+// Spans with events (makeBatch has none): an "exception" event and others.
+function eventBatch(): TraceBatch {
+  const ev = (name: string, attrs: Record<string, string> = {}) => ({
+    name,
+    timeUnixNano: '1700000000000000000',
+    attributes: Object.entries(attrs).map(([key, v]) => ({ key, value: { stringValue: v } })),
+  });
+  return TraceBatch.decode(
+    oracleEncodeTraces({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
+          scopeSpans: [
+            {
+              spans: [
+                { name: 'a', droppedEventsCount: 1, events: [ev('exception', { 'exception.type': 'E' }), ev('log'), ev('exception')] },
+                { name: 'b', events: [ev('log', { level: 'debug' })] },
+                { name: 'c' },
+                { name: 'drop-me', events: [ev('exception')] },
+              ],
+            },
+          ],
+        },
+      ],
+    }),
+  );
+}
+const eventNames = (b: TraceBatch): string[][] =>
+  flattenSpans(b.encode()).map((s) => ((s.span.events as Array<{ name?: string }> | undefined) ?? []).map((e) => e.name ?? ''));
+
+test('traces.spanevent: matching events are dropped from their span, the spans stay (dropped_events_count unchanged)', async () => {
+  const batch = eventBatch();
+  const { out, set } = await runTraces({ traces: { spanevent: ['name == "exception"'] } }, batch);
+  assert.equal(out.length, 1);
+  assert.deepEqual(spanNames(out[0]!), ['a', 'b', 'c', 'drop-me']);
+  assert.deepEqual(eventNames(out[0]!), [['log'], ['log'], [], []]);
+  assert.equal(flattenSpans(out[0]!.encode())[0]!.span.droppedEventsCount, 1);
+  assert.equal(out[0]!.eventCount(0), 1);
+  assert.deepEqual(eventNames(batch), [['exception', 'log', 'exception'], ['log'], [], ['exception']], 'the input is not modified');
+  assert.equal(set.registry.value('otelcol_processor_filter_spans_filtered', { filter: 'filter', processor: 'filter' }), 0);
+  assert.equal(set.registry.value('otelcol_processor_outgoing_items', { processor: 'filter', otel_signal: 'traces' }), 4);
+  // span conditions first; event conditions reach up to the span and resource; nothing matching: same batch
+  const both = await runTraces(
+    { traces: { span: ['name == "drop-me"'], spanevent: ['attributes["level"] == "debug" or (span.name == "a" and attributes["exception.type"] == "E")'] } },
+    eventBatch(),
+  );
+  assert.deepEqual(spanNames(both.out[0]!), ['a', 'b', 'c']);
+  assert.deepEqual(eventNames(both.out[0]!), [['log', 'exception'], [], []]);
+  assert.equal(both.set.registry.value('otelcol_processor_filter_spans_filtered', { filter: 'filter', processor: 'filter' }), 1);
+  const same = eventBatch();
+  const none = await runTraces({ traces: { spanevent: ['name == "nothing"', 'resource.attributes["service.name"] == "other"'] } }, same);
+  assert.equal(none.out[0], same, 'no event dropped: the input batch is forwarded as is');
+});
+
+test('trace_conditions: spanevent context inferred from the path or given; error_mode applies to event conditions', async () => {
+  const inferred = await runTraces({ trace_conditions: ['spanevent.name == "log"', 'span.name == "c"'] }, eventBatch());
+  assert.deepEqual(spanNames(inferred.out[0]!), ['a', 'b', 'drop-me']);
+  assert.deepEqual(eventNames(inferred.out[0]!), [['exception', 'exception'], [], ['exception']]);
+  const given = await runTraces({ trace_conditions: [{ context: 'spanevent', conditions: ['name == "exception"'] }] }, eventBatch());
+  assert.deepEqual(eventNames(given.out[0]!), [['log'], ['log'], [], []]);
+  // an evaluation error (indexing a string attribute) under propagate rejects the batch; silent treats it as false
+  const bad = 'attributes["exception.type"]["x"] == "y"';
+  const next = new Capturing<TraceBatch>();
+  const p = filterProcessorFactory.createTraces!(settings(), cfg({ traces: { spanevent: [bad] } }), next);
+  await p.start(testHost());
+  await assert.rejects(p.consumeTraces(eventBatch()), OttlEvalError);
+  assert.equal(next.batches.length, 0);
+  await p.shutdown();
+  const ign = await runTraces({ error_mode: 'silent', traces: { spanevent: [bad, 'name == "log"'] } }, eventBatch());
+  assert.deepEqual(eventNames(ign.out[0]!), [['exception', 'exception'], [], [], ['exception']]);
 });
 
 test('legacy spans include/exclude (filterspan): services, span names (regexp, unanchored), attributes', async () => {
@@ -343,7 +416,8 @@ test('config: upstream exclusivity rules, style mixing, unknown context, unsuppo
   assert.match(msg({ trace_conditions: ['span.name == "x"', { conditions: ['span.name == "y"'] }] })[0]!, /configuring multiple configuration styles is not supported/);
   assert.match(msg({ trace_conditions: [null] })[0]!, /condition cannot be empty/);
   assert.match(msg({ trace_conditions: [{ context: 'abc', conditions: ['x == 1'] }] })[0]!, /unknown context abc/);
-  assert.match(msg({ traces: { spanevent: ['name == "x"'] } })[0]!, /^processors\.filter\.traces\.spanevent: span event conditions are not supported by otelcol-ts yet/);
+  assert.deepEqual(msg({ traces: { spanevent: ['name == "x"', 'attributes["k"] == "v" and span.name == "s"'] } }), [], 'span event conditions are accepted');
+  assert.match(msg({ traces: { spanevent: ['ok', 'kind == 1'] } }).join('\n'), /^processors\.filter\.traces\.spanevent\[0\]: .*\nprocessors\.filter\.traces\.spanevent\[1\]: .*kind/);
   assert.match(msg({ metrics: { exclude: { match_type: 'expr', expressions: ['MetricName == "x"'] } } })[0]!, /expressions: match_type "expr" expressions are not supported/);
   assert.deepEqual(msg({ logs: { include: { severity_number: { min: 'unknown' } } } }), [`${P}.logs.include.severity_number.min: 'unknown' is not a valid severity: not a valid severity`]);
 });
