@@ -13,7 +13,7 @@
 // receiver classes, which V8 keeps polymorphic (inlinable), never per attribute.
 
 import type { Arena, Table } from './layout';
-import { type Writer, WT_VARINT, WT_I64, WT_I32, WT_LEN, varintSize32, varintSize64, putVarint, copyBytes, releaseCopyViews } from './wire';
+import { Writer, WT_VARINT, WT_I64, WT_I32, WT_LEN, varintSize32, varintSize64, putVarint, copyBytes, releaseCopyViews } from './wire';
 import {
   R_STRIDE, R_RS_OFF, R_RS_LEN, R_MSG_OFF, R_MSG_LEN, R_SCHEMA_OFF, R_SCHEMA_LEN, R_UNK_OFF, R_UNK_LEN,
   R_DROPPED, R_ATTR_N, R_ATTR_FIRST, R_FIRST_SCOPE, R_SCOPE_COUNT, R_BITS, RB_DROPPED, RB_DIRTY, RB_DESC, RB_EXTRA,
@@ -51,7 +51,8 @@ export abstract class FieldWriter {
 }
 
 const EMPTY = new Uint8Array(0);
-let w: Writer;
+/** The writer of every encoder (a constant: V8 specializes the calls on it). */
+export const w = new Writer();
 let u8: Uint8Array = EMPTY;
 let full = false;
 let RES: Table;
@@ -59,11 +60,10 @@ let SCOPES: Table;
 let ATTRS: Table;
 
 /**
- * Encode `parts` with `writer` in two passes (measure, then write into one exact-size Buffer); `fields`
- * writes the signal's items. The signal module binds its own state before (parts, bytes, fromColumns).
+ * Encode `parts` in two passes with `w` (measure, then write into one exact-size Buffer); `fields` writes the
+ * signal's items. The signal module binds its own state before (parts, bytes, fromColumns).
  */
-export function encodeTwoPass(writer: Writer, parts: EncodeParts, fromColumns: boolean, fields: FieldWriter): Buffer {
-  w = writer;
+export function encodeTwoPass(parts: EncodeParts, fromColumns: boolean, fields: FieldWriter): Buffer {
   u8 = parts.arena.u8;
   full = fromColumns;
   RES = parts.res;

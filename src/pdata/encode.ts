@@ -9,8 +9,8 @@
 // still copied where they were).
 
 import type { Parts } from './decode';
-import { Writer, WT_VARINT, WT_I64, WT_I32 } from './wire';
-import { FieldWriter, K_FIRST_SIGNAL, encodeTwoPass, rewrite, bytesRef, attrList } from './encode-common';
+import { WT_VARINT, WT_I64, WT_I32 } from './wire';
+import { w, FieldWriter, K_FIRST_SIGNAL, encodeTwoPass, rewrite, bytesRef, attrList } from './encode-common';
 import {
   S_STRIDE, S_OFF, S_LEN, S_TID_OFF, S_TID_LEN, S_SID_OFF, S_SID_LEN, S_PSID_OFF, S_PSID_LEN, S_TSTATE_OFF,
   S_TSTATE_LEN, S_NAME_OFF, S_NAME_LEN, S_STATUS_OFF, S_STATUS_LEN, S_SMSG_OFF, S_SMSG_LEN, S_SCODE, S_KIND,
@@ -35,7 +35,6 @@ const ALL_EVENT = 0x1e; // 1..4
 const ALL_LINK = 0x7e; // 1..6
 const ALL_STATUS = 0xc; // 2..3
 
-const w = new Writer();
 const EMPTY = new Uint8Array(0);
 let P: Parts;
 let u8: Uint8Array = EMPTY;
@@ -66,7 +65,7 @@ export function encodeParts(parts: Parts, fromColumns: boolean): Buffer {
   u8 = parts.arena.u8;
   full = fromColumns;
   try {
-    return encodeTwoPass(w, parts, fromColumns, FIELDS);
+    return encodeTwoPass(parts, fromColumns, FIELDS);
   } finally {
     P = undefined as unknown as Parts;
     u8 = EMPTY;

@@ -6,9 +6,9 @@
 // copied where they were).
 
 import type { LogParts } from './logs-decode';
-import { Writer, WT_VARINT, WT_I64, WT_I32 } from './wire';
+import { WT_VARINT, WT_I64, WT_I32 } from './wire';
 import {
-  FieldWriter, K_FIRST_SIGNAL, encodeTwoPass, rewrite, bytesRef, attrList, valueField,
+  w, FieldWriter, K_FIRST_SIGNAL, encodeTwoPass, rewrite, bytesRef, attrList, valueField,
 } from './encode-common';
 import {
   LR_STRIDE, LR_OFF, LR_LEN, LR_TIME_LO, LR_TIME_HI, LR_OBS_LO, LR_OBS_HI, LR_SEV, LR_STEXT_OFF, LR_STEXT_LEN,
@@ -24,7 +24,6 @@ const K_LOG = K_FIRST_SIGNAL;
 const ALL_LOG = 0x1fee; // fields 1..12 except the reserved 4
 
 const EMPTY = new Uint8Array(0);
-const w = new Writer();
 let P: LogParts;
 let u8: Uint8Array = EMPTY;
 let full = false;
@@ -45,7 +44,7 @@ export function encodeLogParts(parts: LogParts, fromColumns: boolean): Buffer {
   u8 = parts.arena.u8;
   full = fromColumns;
   try {
-    return encodeTwoPass(w, parts, fromColumns, FIELDS);
+    return encodeTwoPass(parts, fromColumns, FIELDS);
   } finally {
     P = undefined as unknown as LogParts;
     u8 = EMPTY;

@@ -9,8 +9,8 @@
 
 import type { MetricParts } from './metrics-decode';
 import { DATA_FIELD, POINT_ATTR_FIELD, POINT_EXEMPLAR_FIELD, forEachFixed64, readBuckets, readQuantiles } from './metrics-decode';
-import { Writer, WT_VARINT, WT_I64, WT_LEN, varintSize64 } from './wire';
-import { FieldWriter, K_FIRST_SIGNAL, encodeTwoPass, rewrite, bytesRef, attrList } from './encode-common';
+import { WT_VARINT, WT_I64, WT_LEN, varintSize64 } from './wire';
+import { w, FieldWriter, K_FIRST_SIGNAL, encodeTwoPass, rewrite, bytesRef, attrList } from './encode-common';
 import {
   MT_STRIDE, MT_OFF, MT_LEN, MT_NAME_OFF, MT_NAME_LEN, MT_DESC_OFF, MT_DESC_LEN, MT_UNIT_OFF, MT_UNIT_LEN,
   MT_DATA_OFF, MT_DATA_LEN, MT_UNK_OFF, MT_UNK_LEN, MT_DUNK_OFF, MT_DUNK_LEN, MT_TYPE, MT_TEMPORALITY,
@@ -44,7 +44,6 @@ const ALL_EXEMPLAR = 0xfc; // 2..7
 const POINT_KIND = [K_NPOINT, K_NPOINT, K_NPOINT, K_HPOINT, K_EPOINT, K_SPOINT];
 
 const EMPTY = new Uint8Array(0);
-const w = new Writer();
 let P: MetricParts;
 let u8: Uint8Array = EMPTY;
 let full = false;
@@ -73,7 +72,7 @@ export function encodeMetricParts(parts: MetricParts, fromColumns: boolean): Buf
   u8 = parts.arena.u8;
   full = fromColumns;
   try {
-    return encodeTwoPass(w, parts, fromColumns, FIELDS);
+    return encodeTwoPass(parts, fromColumns, FIELDS);
   } finally {
     P = undefined as unknown as MetricParts;
     u8 = EMPTY;
