@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'OTELTS_ERR_MEMORY_LIMIT'
   | 'OTELTS_ERR_OVERLOADED'
   | 'OTELTS_ERR_SHUTDOWN'
+  | 'OTELTS_ERR_WORKER'
   | 'OTELTS_ERR_EXPORT'
   | 'OTELTS_ERR_EXPORT_PERMANENT'
   | 'OTELTS_ERR_TIMEOUT'
@@ -131,6 +132,24 @@ export class MemoryLimitError extends OtelTsError {
 export class OverloadedError extends OtelTsError {
   constructor(message: string, retryAfterSeconds = 1) {
     super('OTELTS_ERR_OVERLOADED', message, GrpcStatus.UNAVAILABLE, 503, true, { retryAfterSeconds });
+  }
+}
+
+/**
+ * The worker pool is behind: the target worker already holds `service.worker_inflight_mib` of batches. gRPC
+ * RESOURCE_EXHAUSTED carrying RetryInfo (retryable for OTLP clients because of it), HTTP 429 with Retry-After.
+ */
+export class WorkersBusyError extends OtelTsError {
+  constructor(message: string, retryAfterSeconds = 1) {
+    super('OTELTS_ERR_OVERLOADED', message, GrpcStatus.RESOURCE_EXHAUSTED, 429, true, { retryAfterSeconds });
+  }
+}
+
+/** A worker thread died while it held the batch: reported as failed (not retryable: a batch that kills a worker
+ * must not come back and kill the next one). gRPC INTERNAL, HTTP 500. */
+export class WorkerFailedError extends OtelTsError {
+  constructor(message: string, cause?: unknown) {
+    super('OTELTS_ERR_WORKER', message, GrpcStatus.INTERNAL, 500, false, { cause });
   }
 }
 

@@ -143,13 +143,16 @@ export async function main(argv: string[], io: MainIO = defaultIO(), componentFa
     for (const w of loaded.warnings) io.stderr(`warning: ${w}\n`);
     return 0;
   }
-  return run(loaded.config, loaded.warnings, build, io);
+  // Worker threads rebuild the pipelines from the built-in components: injected factories (tests) run single-threaded.
+  return run(loaded.config, loaded.warnings, build, io, componentFactories === factories ? 'pool' : 'single');
 }
 
-async function run(config: ReturnType<typeof loadConfig>['config'], warnings: string[], build: BuildInfo, io: MainIO): Promise<number> {
+async function run(
+  config: ReturnType<typeof loadConfig>['config'], warnings: string[], build: BuildInfo, io: MainIO, mode: 'pool' | 'single',
+): Promise<number> {
   let service: Service;
   try {
-    service = new Service({ config, warnings, buildInfo: build });
+    service = new Service({ config, warnings, buildInfo: build, mode });
   } catch (e) {
     io.stderr(formatError(e));
     return 1;

@@ -10,6 +10,7 @@ import { join, show } from './schema';
 import { isMap, type ConfigMap } from './merge';
 import { parseTelemetry, type TelemetryConfig } from './telemetry';
 import { loadRawConfig, type LoadOptions } from './loader';
+import { parseWorkersConfig, SERVICE_WORKER_KEYS, type WorkersConfig } from '../workers/config';
 import { Registry, supportedSignals, supportsSignal, type FactoryKind } from '../service/registry';
 
 export const TOP_LEVEL_KEYS = ['receivers', 'processors', 'exporters', 'connectors', 'extensions', 'service'] as const;
@@ -51,7 +52,11 @@ export interface CollectorConfig {
     readonly extensions: readonly string[];
     readonly pipelines: ReadonlyMap<string, PipelineEntry>;
     readonly telemetry: TelemetryConfig;
+    /** The worker pool (`service.workers`, `service.worker_inflight_mib`): see src/workers/config.ts. */
+    readonly workers: WorkersConfig;
   };
+  /** The merged, expanded config map this was validated from (what worker threads rebuild the pipelines from). */
+  readonly raw: unknown;
 }
 
 export interface ValidationResult {
@@ -93,8 +98,9 @@ export function validateConfig(raw: unknown, registry: Registry): ValidationResu
     issues.push({ path: '', message: `the configuration must be a map, got ${show(raw)}` });
     const empty = new Map<string, ComponentEntry>();
     const telemetry = parseTelemetry(undefined, 'service.telemetry', []);
+    const workers = parseWorkersConfig({}, []);
     return {
-      config: { receivers: empty, processors: empty, exporters: empty, extensions: empty, service: { extensions: [], pipelines, telemetry } },
+      config: { receivers: empty, processors: empty, exporters: empty, extensions: empty, service: { extensions: [], pipelines, telemetry, workers }, raw },
       issues,
     };
   }
@@ -158,9 +164,10 @@ export function validateConfig(raw: unknown, registry: Registry): ValidationResu
   if (svcRaw !== undefined && svcRaw !== null && !isMap(svcRaw)) {
     issues.push({ path: 'service', message: `expected a map, got ${show(svcRaw)}` });
   }
+  const serviceKeys = ['telemetry', 'extensions', 'pipelines', ...SERVICE_WORKER_KEYS];
   for (const k of Object.keys(svc)) {
-    if (!['telemetry', 'extensions', 'pipelines'].includes(k)) {
-      issues.push({ path: join('service', k), message: `unknown key ${JSON.stringify(k)} (valid keys: telemetry, extensions, pipelines)` });
+    if (!serviceKeys.includes(k)) {
+      issues.push({ path: join('service', k), message: `unknown key ${JSON.stringify(k)} (valid keys: ${serviceKeys.join(', ')})` });
     }
   }
 
@@ -213,6 +220,7 @@ export function validateConfig(raw: unknown, registry: Registry): ValidationResu
   }
 
   const telemetry: TelemetryConfig = parseTelemetry(svc.telemetry, 'service.telemetry', issues);
+  const workers = parseWorkersConfig(svc, issues);
 
   return {
     config: {
@@ -220,7 +228,8 @@ export function validateConfig(raw: unknown, registry: Registry): ValidationResu
       processors: comps.processor,
       exporters: comps.exporter,
       extensions: comps.extension,
-      service: { extensions: serviceExtensions, pipelines, telemetry },
+      service: { extensions: serviceExtensions, pipelines, telemetry, workers },
+      raw,
     },
     issues,
   };

@@ -27,7 +27,7 @@ import {
   E_STRIDE, E_OFF, E_LEN, E_NAME_OFF, E_NAME_LEN, E_TIME_LO, E_TIME_HI, E_DROPPED, E_ATTR_N, E_ATTR_FIRST,
   E_BITS, EB_TIME, EB_DROPPED, EB_EXTRA,
   L_STRIDE, L_OFF, L_LEN, L_TID_OFF, L_TID_LEN, L_SID_OFF, L_SID_LEN, L_TSTATE_OFF, L_TSTATE_LEN, L_FLAGS,
-  L_DROPPED, L_ATTR_N, L_ATTR_FIRST, L_BITS, LB_FLAGS, LB_DROPPED, LB_EXTRA,
+  L_DROPPED, L_ATTR_N, L_ATTR_FIRST, L_BITS, LB_FLAGS, LB_DROPPED, LB_EXTRA, copyStats,
 } from './layout';
 
 /** Deepest AnyValue nesting (arrays/kvlists inside values) accepted; deeper input is rejected. */
@@ -1057,6 +1057,7 @@ export function decodeRequest(bytes: Uint8Array, wantEager: boolean): Parts {
   if (len > 0x7fffffff) throw new DecodeError('request larger than 2 GiB');
   const arena = new Arena(len + (len >>> 3) + 64, len);
   arena.u8.set(bytes);
+  copyStats.arenaBytes += len;
   b = arena.u8;
   eager = wantEager;
   attrCount = 0;
@@ -1137,6 +1138,7 @@ export function decodeWrapped(
   if (len > 0x7fffffff) throw new DecodeError('request larger than 2 GiB');
   const arena = new Arena(len + (len >>> 3) + 64, len);
   arena.u8.set(bytes);
+  copyStats.arenaBytes += len;
   b = arena.u8;
   eager = wantEager;
   attrCount = 0;

@@ -18,7 +18,7 @@ import {
   REFS_RESOURCE,
   C_STRIDE, C_SS_OFF, C_SS_LEN, C_MSG_OFF, C_MSG_LEN, C_ATTR_FIRST, C_ATTR_N, C_RESOURCE, C_FIRST_SPAN,
   C_SPAN_COUNT, REFS_SCOPE,
-  A_STRIDE, A_TYPE, A_V0, A_V1, T_MASK, REFS_ATTR, valueIsRef,
+  A_STRIDE, A_TYPE, A_V0, A_V1, T_MASK, REFS_ATTR, valueIsRef, copyStats,
 } from './layout';
 
 /** Coalesce windows separated by at most this many bytes in the source. */
@@ -176,6 +176,7 @@ export class Gather {
     if (!this.runOpen) return;
     this.runOpen = false;
     this.arena.u8.set(this.sU8.subarray(this.runStart, this.runEnd), this.runDst);
+    copyStats.arenaBytes += this.runEnd - this.runStart;
   }
 
   /** New offset of src bytes [off, off+len). */

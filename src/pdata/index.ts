@@ -8,3 +8,4 @@ export type { LogBatchTransfer } from './logs';
 export { concatBatches } from './batch';
 export type { PdataBatch, AnyBatch, Signal } from './batch';
 export { MAX_VALUE_DEPTH } from './decode';
+export { copyStats } from './layout';

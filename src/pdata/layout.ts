@@ -461,6 +461,7 @@ export class Table {
     const nb = this.shared ? new SharedArrayBuffer(cap * 4) : new ArrayBuffer(cap * 4);
     const n32 = new Int32Array(nb);
     n32.set(this.i32.subarray(0, this.rows * this.stride));
+    copyStats.tableBytes += this.rows * this.stride * 4;
     this.buf = nb;
     this.i32 = n32;
     this.u32 = new Uint32Array(nb);
@@ -474,10 +475,18 @@ export class Table {
   sharedCopy(extraRows = 0): Table {
     const t = new Table(this.stride, this.rows + extraRows, true);
     t.i32.set(this.i32.subarray(0, this.rows * this.stride));
+    copyStats.tableBytes += this.rows * this.stride * 4;
     t.rows = this.rows;
     return t;
   }
 }
+
+/**
+ * Bytes copied by pdata in this thread since start: arena bytes (request bytes copied at decode, kept bytes
+ * copied by slice/filter/concat, arena growth) and table bytes (column rows copied when tables grow or are
+ * copied). The worker pool's zero-copy test reads them on both sides of the hand-off.
+ */
+export const copyStats = { arenaBytes: 0, tableBytes: 0 };
 
 /** Bytes in a SharedArrayBuffer: the wire bytes first, appended bytes after `used`. */
 export class Arena {
@@ -499,6 +508,7 @@ export class Arena {
     const n = new SharedArrayBuffer(cap);
     const u8 = new Uint8Array(n);
     u8.set(this.u8.subarray(0, this.used));
+    copyStats.arenaBytes += this.used;
     this.sab = n;
     this.u8 = u8;
     this.buf = Buffer.from(n);
@@ -519,6 +529,7 @@ export class Arena {
   appendBytes(src: Uint8Array, start = 0, end = src.length): number {
     const off = this.reserve(end - start);
     this.u8.set(src.subarray(start, end), off);
+    copyStats.arenaBytes += end - start;
     return off;
   }
 }

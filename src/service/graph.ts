@@ -32,12 +32,25 @@ export interface Graph {
   /** Per pipeline, its processors in pipeline order. */
   readonly processors: ReadonlyArray<{ readonly pipeline: string; readonly nodes: readonly GraphNode[] }>;
   readonly receivers: readonly GraphNode[];
+  /** Per receiver id, the consumer of each signal it feeds (a fan-out over the pipelines listing it). */
+  readonly entries: ReadonlyMap<string, Readonly<Partial<Record<Signal, AnyConsumer>>>>;
+}
+
+/**
+ * Which part of the graph to build. `all`: everything in this thread. With a worker pool the graph is cut at the
+ * receivers: the acceptor builds `acceptor` (receivers and extensions, receivers feeding `receiverConsumers`)
+ * and every worker builds `pipelines` (processors and exporters, entered through `Graph.entries`).
+ */
+export interface BuildOptions {
+  part?: 'all' | 'acceptor' | 'pipelines';
+  /** For `acceptor`: what receiver `rid` feeds, given the signals its pipelines carry. */
+  receiverConsumers?: (rid: string, signals: readonly Signal[]) => Partial<Record<Signal, AnyConsumer>>;
 }
 
 /** Settings for one component instance; `fields` are extra logger fields (signal, pipeline id). */
 export type SettingsFor = (kind: FactoryKind, id: ComponentId, fields: Record<string, string>) => CreateSettings;
 
-type AnyConsumer = object & { capabilities: Capabilities };
+export type AnyConsumer = object & { capabilities: Capabilities };
 
 function createError(entry: ComponentEntry, what: string, e: unknown): ConfigError {
   if (e instanceof ConfigError) return e;
@@ -52,10 +65,10 @@ function callCreate(factory: AnyFactory, signal: Signal, args: unknown[]): unkno
 }
 
 /** Build every component instance and connect them. Throws a ConfigError when a factory fails. */
-export function buildGraph(cfg: CollectorConfig, settingsFor: SettingsFor): Graph {
+export function buildGraph(cfg: CollectorConfig, settingsFor: SettingsFor, opts: BuildOptions = {}): Graph {
   const created: Component[] = [];
   try {
-    return build(cfg, settingsFor, created);
+    return build(cfg, settingsFor, created, opts);
   } catch (e) {
     // Nothing was started; let what was created release whatever it holds.
     for (const c of created) void Promise.resolve().then(() => c.shutdown()).catch(() => undefined);
@@ -63,14 +76,15 @@ export function buildGraph(cfg: CollectorConfig, settingsFor: SettingsFor): Grap
   }
 }
 
-function build(cfg: CollectorConfig, settingsFor: SettingsFor, created: Component[]): Graph {
+function build(cfg: CollectorConfig, settingsFor: SettingsFor, created: Component[], opts: BuildOptions): Graph {
+  const part = opts.part ?? 'all';
   const exporters: GraphNode[] = [];
   const exporterByKey = new Map<string, AnyConsumer>();
   const processors: Array<{ pipeline: string; nodes: GraphNode[] }> = [];
   /** pipeline id → the consumer receivers feed. */
   const pipelineHeads = new Map<string, AnyConsumer>();
 
-  for (const p of cfg.service.pipelines.values()) {
+  for (const p of part === 'acceptor' ? [] : cfg.service.pipelines.values()) {
     const signal = p.signal;
     // Exporters: one instance per (id, signal), shared by the pipelines of that signal.
     const exps: AnyConsumer[] = [];
@@ -118,23 +132,34 @@ function build(cfg: CollectorConfig, settingsFor: SettingsFor, created: Componen
 
   // Receivers: one instance per id, with one consumer per signal fanning out to every pipeline listing it.
   const receivers: GraphNode[] = [];
+  const entries = new Map<string, Partial<Record<Signal, AnyConsumer>>>();
   const receiverIds: string[] = [];
   for (const p of cfg.service.pipelines.values()) for (const r of p.receivers) if (!receiverIds.includes(r)) receiverIds.push(r);
   for (const rid of receiverIds) {
     const entry = cfg.receivers.get(rid)!;
-    const consumers: Record<string, AnyConsumer> = {};
-    for (const signal of ['traces', 'metrics', 'logs'] as const) {
-      const heads: AnyConsumer[] = [];
-      for (const p of cfg.service.pipelines.values()) {
-        if (p.signal === signal && p.receivers.includes(rid)) heads.push(pipelineHeads.get(p.id)!);
+    let consumers: Partial<Record<Signal, AnyConsumer>> = {};
+    const signals = (['traces', 'metrics', 'logs'] as const).filter((sig) =>
+      [...cfg.service.pipelines.values()].some((p) => p.signal === sig && p.receivers.includes(rid)),
+    );
+    if (part === 'acceptor') {
+      if (!opts.receiverConsumers) throw new Error('buildGraph: the acceptor part needs receiverConsumers');
+      consumers = opts.receiverConsumers(rid, signals);
+    } else {
+      for (const signal of signals) {
+        const heads: AnyConsumer[] = [];
+        for (const p of cfg.service.pipelines.values()) {
+          if (p.signal === signal && p.receivers.includes(rid)) heads.push(pipelineHeads.get(p.id)!);
+        }
+        consumers[signal] = fanoutFor(signal, heads);
       }
-      if (heads.length) consumers[signal] = fanoutFor(signal, heads);
     }
+    entries.set(rid, consumers);
+    if (part === 'pipelines') continue;
     const set = settingsFor('receiver', entry.id, {});
     let rec: Component;
     try {
       if (entry.factory.kind !== 'receiver') throw new Error('not a receiver factory');
-      rec = entry.factory.create(set, entry.config, consumers);
+      rec = entry.factory.create(set, entry.config, consumers as Parameters<typeof entry.factory.create>[2]);
     } catch (e) {
       throw createError(entry, '', e);
     }
@@ -144,7 +169,7 @@ function build(cfg: CollectorConfig, settingsFor: SettingsFor, created: Componen
 
   // Extensions listed in service.extensions, in that order.
   const extensions: GraphNode[] = [];
-  for (const xid of cfg.service.extensions) {
+  for (const xid of part === 'pipelines' ? [] : cfg.service.extensions) {
     const entry = cfg.extensions.get(xid)!;
     const set = settingsFor('extension', entry.id, {});
     let ext: Component;
@@ -158,7 +183,7 @@ function build(cfg: CollectorConfig, settingsFor: SettingsFor, created: Componen
     extensions.push({ kind: 'extension', id: entry.id, key: `extension:${xid}`, instance: '', component: ext });
   }
 
-  return { extensions, exporters, processors, receivers };
+  return { extensions, exporters, processors, receivers, entries };
 }
 
 /** Describe an error for a log line or a message (OtelTsError messages are already user-facing). */

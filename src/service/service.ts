@@ -17,6 +17,10 @@ import { OtelTsError, GrpcStatus, isOtelTsError, type ErrorCode } from '../error
 import type { CollectorConfig } from '../config/config';
 import type { MetricRegistry } from '../telemetry/metrics';
 import { buildGraph, errorMessage, type Graph, type GraphNode } from './graph';
+import { CONSUME_METHOD } from './fanout';
+import type { Signal } from '../component/types';
+import type { AnyBatch } from '../pdata/batch';
+import { WorkerPool } from '../workers/pool';
 import { ServiceHost } from './host';
 import type { FactoryKind } from './registry';
 import {
@@ -55,6 +59,12 @@ export interface ServiceOptions {
   metrics?: MetricRegistry;
   /** Warnings found while loading the config (logged at construction). */
   warnings?: readonly string[];
+  /**
+   * `single` (default): the whole graph in this thread. `pool`: receivers and extensions here, the pipelines in
+   * a pool of `service.workers` worker threads (src/workers; falls back to `single` when service.workers is 0).
+   * `worker`: inside a worker thread — the pipelines only (processors and exporters), no telemetry endpoint.
+   */
+  mode?: 'single' | 'pool' | 'worker';
 }
 
 export class Service {
@@ -66,6 +76,9 @@ export class Service {
   private readonly lifecycle = new Lifecycle();
   private readonly metricsServer: MetricsServer | undefined;
   private readonly config: CollectorConfig;
+  /** The processor worker pool (mode `pool`). */
+  readonly pool: WorkerPool | undefined;
+  private readonly mode: 'single' | 'pool' | 'worker';
 
   /** Builds every component (opens nothing). Throws a ConfigError when a factory rejects its config. */
   constructor(opts: ServiceOptions) {
@@ -78,7 +91,10 @@ export class Service {
     for (const w of [...(opts.warnings ?? []), ...tel.warnings]) this.logger.warn(w);
 
     const level = tel.metrics.level;
-    if (level !== 'none' && tel.metrics.pull.length) {
+    this.mode = opts.mode === 'pool' && opts.config.service.workers.count === 0 ? 'single' : (opts.mode ?? 'single');
+    if (this.mode === 'worker') {
+      // Telemetry is served by the acceptor, which merges the workers' registries.
+    } else if (level !== 'none' && tel.metrics.pull.length) {
       const before = registerProcessMetrics(this.metrics);
       this.metricsServer = new MetricsServer(this.metrics, tel.metrics.pull, before, this.logger);
     } else if (level === 'none') {
@@ -92,7 +108,13 @@ export class Service {
       meter: this.metrics,
       metricsLevel: level,
     });
-    this.graph = buildGraph(opts.config, settingsFor);
+    if (this.mode === 'pool') {
+      const pool = new WorkerPool({ config: opts.config, logger: this.logger, metrics: this.metrics, buildInfo: this.buildInfo });
+      this.pool = pool;
+      this.graph = buildGraph(opts.config, settingsFor, { part: 'acceptor', receiverConsumers: (rid, signals) => pool.consumersFor(rid, signals) });
+    } else {
+      this.graph = buildGraph(opts.config, settingsFor, { part: this.mode === 'worker' ? 'pipelines' : 'all' });
+    }
     for (const n of this.allNodes()) this.host.register(n.key, n.instance);
   }
 
@@ -126,7 +148,19 @@ export class Service {
         throw new StartError(`cannot start the collector's telemetry: ${errorMessage(e)}`, e);
       }
     }
+    let poolStarted = false;
     for (const node of this.allNodes()) {
+      if (this.pool && !poolStarted && node.kind === 'receiver') {
+        poolStarted = true;
+        try {
+          await this.pool.start();
+        } catch (e) {
+          this.logger.error('Failed to start the worker pool', { error: errorMessage(e) });
+          await this.stopNodes(started.reverse(), false);
+          await this.metricsServer?.shutdown();
+          throw new StartError(`cannot start pipelines: ${errorMessage(e)}`, e);
+        }
+      }
       this.host.setStatus(node.key, node.instance, 'starting');
       try {
         await node.component.start(this.host.forInstance(node.key, node.instance));
@@ -136,7 +170,11 @@ export class Service {
         const what = `failed to start ${JSON.stringify(node.id.id)} ${node.kind}: ${errorMessage(e)}`;
         const msg = node.kind === 'extension' ? `failed to start extensions: ${what}` : `cannot start pipelines: ${what}`;
         // Roll back: stop the failed component and everything started, in shutdown order.
-        await this.stopNodes([node, ...started.reverse()], false);
+        const rollback = [node, ...started.reverse()];
+        const firstExt = rollback.findIndex((n) => n.kind === 'extension');
+        await this.stopNodes(rollback.slice(0, firstExt < 0 ? rollback.length : firstExt), false);
+        if (poolStarted) await this.pool!.shutdown().catch(() => undefined);
+        if (firstExt >= 0) await this.stopNodes(rollback.slice(firstExt), false);
         this.host.setStatus(node.key, node.instance, 'permanent_error');
         await this.metricsServer?.shutdown();
         throw new StartError(msg, e);
@@ -172,10 +210,33 @@ export class Service {
   private async doShutdown(): Promise<void> {
     this.logger.info('Starting shutdown...');
     this.host.setPipelinesReady(false);
-    const errors = await this.stopNodes(this.allNodes().reverse());
+    const order = this.allNodes().reverse();
+    const firstExt = order.findIndex((n) => n.kind === 'extension');
+    const errors = await this.stopNodes(order.slice(0, firstExt < 0 ? order.length : firstExt));
+    // Receivers stopped accepting; the workers finish what they hold, flush and drain, then extensions stop.
+    if (this.pool) {
+      try {
+        await this.pool.shutdown();
+      } catch (e) {
+        errors.push(e);
+        this.logger.error('Failed to shut down the worker pool', { error: errorMessage(e) });
+      }
+    }
+    if (firstExt >= 0) errors.push(...(await this.stopNodes(order.slice(firstExt))));
     await this.metricsServer?.shutdown();
     this.logger.info('Shutdown complete.');
     if (errors.length) throw new ShutdownFailedError(errors);
+  }
+
+  /**
+   * Feed `batch` to what receiver `rid` feeds for `signal` (mode `worker`: the pool's tasks enter here).
+   * Rejects when no pipeline takes that receiver's signal.
+   */
+  consume(rid: string, signal: Signal, batch: AnyBatch): Promise<void> {
+    const c = this.graph.entries.get(rid)?.[signal] as Record<string, unknown> | undefined;
+    const fn = c?.[CONSUME_METHOD[signal]];
+    if (typeof fn !== 'function') return Promise.reject(new Error(`no pipeline takes ${signal} from receiver ${JSON.stringify(rid)}`));
+    return (fn as (b: AnyBatch) => Promise<void>).call(c, batch);
   }
 
   /** The config this service runs. */

@@ -134,16 +134,18 @@ export class MetricsServer {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
       return;
     }
-    let body: string;
-    try {
-      this.beforeScrape();
-      body = this.registry.renderPrometheus();
-    } catch (e) {
-      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`cannot render metrics: ${(e as Error).message}\n`);
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    void this.registry.refresh().then(() => {
+      let body: string;
+      try {
+        this.beforeScrape();
+        body = this.registry.renderPrometheus();
+      } catch (e) {
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`cannot render metrics: ${(e as Error).message}\n`);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    });
   }
 
   /** Where the endpoints actually listen (port 0 resolves to the chosen port). */

@@ -1,5 +1,10 @@
 // In-process metric registry with Prometheus text exposition. Instruments are created once (per component)
 // and updated per batch; a scrape renders every series. Counters are exposed with `_total`.
+//
+// Worker threads keep their own registry and send `snapshot()`s to the acceptor's, which merges them
+// (`setRemote`) into what it renders: series with the same name and labels are summed, so N workers' instances
+// of one exporter show as one series, as in the Go collector. `refresh()` (called before each scrape) asks the
+// registered sources for fresh snapshots.
 
 import type { Counter, Gauge, Histogram, Labels, Meter } from '../component/types';
 
@@ -20,6 +25,14 @@ interface Family {
   help: string;
   kind: Kind;
   series: Map<string, Series>;
+}
+
+/** A registry's families with their current values (plain data: crosses threads by structured clone). */
+export interface FamilySnapshot {
+  name: string;
+  help: string;
+  kind: Kind;
+  series: Array<{ labels: Labels; value: number; buckets?: number[]; counts?: number[]; sum?: number; count?: number }>;
 }
 
 function labelKey(labels: Labels): string {
@@ -50,8 +63,92 @@ function fmt(n: number): string {
 
 export class MetricRegistry implements Meter {
   private readonly families = new Map<string, Family>();
+  private readonly remotes = new Map<string, FamilySnapshot[]>();
+  private readonly refreshers: Array<() => Promise<void>> = [];
   /** Labels added to every series (e.g. service_instance_id). */
   constructor(private readonly constLabels: Labels = {}) {}
+
+  /** Every family with current values (observable gauges read now). */
+  snapshot(): FamilySnapshot[] {
+    const out: FamilySnapshot[] = [];
+    for (const fam of this.families.values()) {
+      const series: FamilySnapshot['series'] = [];
+      for (const s of fam.series.values()) {
+        if (fam.kind === 'histogram') {
+          series.push({ labels: s.labels, value: 0, buckets: [...s.buckets!], counts: [...s.counts!], sum: s.sum!, count: s.count! });
+        } else {
+          let v = s.value;
+          if (s.read) {
+            try {
+              v = s.read();
+            } catch {
+              v = NaN;
+            }
+          }
+          series.push({ labels: s.labels, value: v });
+        }
+      }
+      out.push({ name: fam.name, help: fam.help, kind: fam.kind, series });
+    }
+    return out;
+  }
+
+  /** Merge `families` from `source` (a worker) into what this registry renders; undefined removes the source. */
+  setRemote(source: string, families: FamilySnapshot[] | undefined): void {
+    if (families === undefined) this.remotes.delete(source);
+    else this.remotes.set(source, families);
+  }
+
+  /** The snapshot last set for `source`. */
+  remote(source: string): FamilySnapshot[] | undefined {
+    return this.remotes.get(source);
+  }
+
+  /** Register a function that updates remote snapshots (called by refresh()). */
+  onRefresh(fn: () => Promise<void>): void {
+    this.refreshers.push(fn);
+  }
+
+  /** Ask every source for fresh values (before a scrape). Never rejects. */
+  async refresh(): Promise<void> {
+    await Promise.all(this.refreshers.map((f) => f().catch(() => undefined)));
+  }
+
+  /** Local and remote families merged by name, series summed by labels (const labels added to remote ones). */
+  private merged(): Map<string, Family> {
+    if (this.remotes.size === 0) return this.families;
+    const out = new Map<string, Family>();
+    const add = (f: { name: string; help: string; kind: Kind }, s: Series, local: boolean) => {
+      let fam = out.get(f.name);
+      if (!fam) out.set(f.name, (fam = { name: f.name, help: f.help, kind: f.kind, series: new Map() }));
+      if (fam.kind !== f.kind) return;
+      const labels = local ? s.labels : { ...this.constLabels, ...s.labels };
+      const key = labelKey(labels);
+      let v = s.value;
+      if (s.read) {
+        try {
+          v = s.read();
+        } catch {
+          v = NaN;
+        }
+      }
+      const cur = fam.series.get(key);
+      if (!cur) {
+        fam.series.set(key, f.kind === 'histogram'
+          ? { labels, value: 0, buckets: s.buckets, counts: [...s.counts!], sum: s.sum, count: s.count }
+          : { labels, value: v });
+      } else if (f.kind === 'histogram') {
+        if (cur.buckets && s.buckets && cur.buckets.length === s.buckets.length && cur.buckets.every((b, i) => b === s.buckets![i])) {
+          s.counts!.forEach((c, i) => (cur.counts![i]! += c));
+          cur.sum! += s.sum!;
+          cur.count! += s.count!;
+        }
+      } else cur.value += v;
+    };
+    for (const fam of this.families.values()) for (const s of fam.series.values()) add(fam, s, true);
+    for (const snap of this.remotes.values()) for (const fam of snap) for (const s of fam.series) add(fam, s as Series, false);
+    return out;
+  }
 
   private series(name: string, help: string, kind: Kind, labels: Labels): Series {
     let fam = this.families.get(name);
@@ -120,7 +217,7 @@ export class MetricRegistry implements Meter {
 
   /** Current value of a counter or gauge series (tests, health): sum over series matching `labels`. */
   value(name: string, labels: Labels = {}): number {
-    const fam = this.families.get(name);
+    const fam = this.merged().get(name);
     if (!fam) return 0;
     let total = 0;
     for (const s of fam.series.values()) {
@@ -132,7 +229,7 @@ export class MetricRegistry implements Meter {
   /** Prometheus text exposition format 0.0.4. */
   renderPrometheus(): string {
     const out: string[] = [];
-    for (const fam of this.families.values()) {
+    for (const fam of this.merged().values()) {
       const expName = fam.kind === 'counter' ? `${fam.name}_total` : fam.name;
       out.push(`# HELP ${expName} ${fam.help.replace(/\n/g, ' ')}`);
       out.push(`# TYPE ${expName} ${fam.kind}`);

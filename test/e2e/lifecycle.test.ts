@@ -169,7 +169,8 @@ test('--set overrides a config value (processors.batch.send_batch_size)', { time
   const p = await pickPorts();
   const col = await startCollector(t, {
     config: batchConfig(p, be, '    send_batch_size: 1000\n    timeout: 10s'),
-    args: ['--set=processors.batch.send_batch_size=3'],
+    // One worker: send_batch_size counts per worker (spans of different traces go to different workers).
+    args: ['--set=processors.batch.send_batch_size=3', '--set=service.workers=1'],
     ready: { healthUrl: healthUrl(p) },
   });
   const sdk = createSdk({ protocol: 'grpc', url: `http://127.0.0.1:${p.grpc}`, serviceName: 'set-flag' });
@@ -210,7 +211,8 @@ processors:
         value: \${env:E2E_REGION:-region-default}
         action: insert
 exporters:${otlpExporter(be)}
-service:${telemetry(p)}
+service:
+  workers: 1 # send_batch_size counts per worker (spans of different traces go to different workers)${telemetry(p)}
   pipelines:
     traces:
       receivers: [otlp]
@@ -272,6 +274,8 @@ processors:
         value: overlay
         action: upsert
 exporters:${otlpExporter(be)}
+service:
+  workers: 1 # send_batch_size counts per worker (spans of different traces go to different workers)
 `;
   const col = await startCollector(t, { configs: [base, overlay], ready: { healthUrl: healthUrl(p) } });
   const sdk = createSdk({ protocol: 'http/protobuf', url: `http://127.0.0.1:${p.http}/v1/traces`, serviceName: 'merge' });

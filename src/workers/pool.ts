@@ -1,0 +1,273 @@
+// The processor worker pool, acceptor side: a fixed piscina pool (min = max threads) whose workers run every
+// pipeline's processors and exporters (src/workers/worker.ts). Receivers on the acceptor feed `consumersFor()`:
+//
+//   receiver ─► decode (lazy) ─► shard (src/workers/shard.ts) ─► reserve in-flight bytes ─► piscina task to the
+//   shard's worker (the batch's SharedArrayBuffers travel without copying) ─► the worker's pipelines ─► result
+//
+// * Affinity: shard k always goes to the worker holding slot k (the load balancer below), so every span of a
+//   trace meets in one worker, in arrival order. A replaced worker takes over the slot of the one it replaces.
+// * Back-pressure: each worker has a bound on in-flight bytes (batches handed to it and not yet accepted by its
+//   pipelines). A batch whose shards do not all fit is refused as a whole — before any part is handed over, so
+//   nothing is half accepted — with WorkersBusyError (gRPC RESOURCE_EXHAUSTED + RetryInfo, HTTP 429 +
+//   Retry-After). A worker with nothing in flight always takes one batch, however large.
+// * Faults: a worker that dies fails the batches it held with WorkerFailedError (non-retryable, so a batch that
+//   kills workers is not sent again by the client); piscina starts a replacement, which rebuilds and starts its
+//   pipelines before it takes tasks.
+// * Shutdown: stop accepting, wait for in-flight batches, then every worker shuts its pipelines down (processors
+//   flush into live exporters, exporters drain), then the threads end.
+
+import * as path from 'node:path';
+import { BroadcastChannel } from 'node:worker_threads';
+import { randomUUID } from 'node:crypto';
+import { Piscina } from 'piscina';
+import type { Logger, Signal } from '../component/types';
+import type { CollectorConfig } from '../config/config';
+import { ShutdownError, WorkerFailedError, WorkersBusyError, isOtelTsError } from '../errors';
+import type { AnyBatch, PdataBatch } from '../pdata/batch';
+import type { MetricRegistry } from '../telemetry/metrics';
+import type { BuildInfo } from '../service/telemetry';
+import { combineErrors, CONSUME_METHOD } from '../service/fanout';
+import { RoundRobin, shardBatch } from './shard';
+import { RemoteError, type ChannelMessage, type Task, type TaskResult, type WorkerData } from './protocol';
+
+const QUEUE_OPTIONS = Piscina.queueOptionsSymbol;
+
+export interface WorkerPoolOptions {
+  config: CollectorConfig;
+  logger: Logger;
+  metrics: MetricRegistry;
+  buildInfo: BuildInfo;
+  /** Worker script (default: worker.js next to this file). */
+  filename?: string;
+}
+
+type PiscinaWorkerLike = { id: number; terminating: boolean; destroyed: boolean };
+
+export class WorkerPool {
+  readonly size: number;
+  private readonly inflightLimit: number;
+  private readonly inflight: Float64Array;
+  /** Worker thread id holding each shard slot (-1: none yet). */
+  private readonly slots: Int32Array;
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly rr = new RoundRobin();
+  private readonly channel: BroadcastChannel;
+  private readonly channelName = `otelcol-ts-telemetry-${randomUUID()}`;
+  private pool: Piscina | undefined;
+  private accepting = false;
+  private stopped = false;
+  private collectSeq = 0;
+  private readonly waiting = new Map<number, { need: Set<string>; done: () => void }>();
+  private readonly refused;
+  private readonly restarts;
+
+  constructor(private readonly opts: WorkerPoolOptions) {
+    const w = opts.config.service.workers;
+    this.size = Math.max(1, w.count);
+    this.inflightLimit = w.inflightBytes;
+    this.inflight = new Float64Array(this.size);
+    this.slots = new Int32Array(this.size).fill(-1);
+    const m = opts.metrics;
+    for (let k = 0; k < this.size; k++) {
+      m.observableGauge('otelcol_worker_inflight_bytes', 'Bytes of batches handed to the worker and not yet accepted by its pipelines', { worker: String(k) }, () => this.inflight[k]!);
+    }
+    m.observableGauge('otelcol_worker_inflight_limit_bytes', 'Bound on in-flight bytes per worker (service.worker_inflight_mib)', {}, () => this.inflightLimit);
+    this.refused = m.counter('otelcol_worker_refused_batches', 'Batches refused because their worker was at its in-flight bound', {});
+    this.restarts = m.counter('otelcol_worker_restarts', 'Worker threads replaced after they died', {});
+    this.channel = new BroadcastChannel(this.channelName);
+    (this.channel as unknown as { unref?: () => void }).unref?.();
+    this.channel.onmessage = (ev: MessageEvent) => this.onChannel(ev.data as ChannelMessage);
+    m.onRefresh(() => this.collect());
+  }
+
+  /** Start every worker and wait until each has built and started its pipelines. */
+  async start(): Promise<void> {
+    if (this.pool) return;
+    const data: WorkerData = {
+      raw: this.opts.config.raw,
+      workers: this.size,
+      channel: this.channelName,
+      buildInfo: this.opts.buildInfo,
+    };
+    const pool = new Piscina({
+      filename: this.opts.filename ?? path.join(__dirname, 'worker.js'),
+      minThreads: this.size,
+      maxThreads: this.size,
+      idleTimeout: 2 ** 31 - 1,
+      // Tasks are async and long-lived (a batch stays until its pipelines accept it); in-flight bytes, not
+      // task counts, bound a worker. Atomics waiting would block the worker's timers between tasks.
+      concurrentTasksPerWorker: 1 << 20,
+      atomics: 'disabled',
+      workerData: data,
+      loadBalancer: (task, workers) => this.pick(task as unknown as Record<symbol, unknown>, workers as unknown as PiscinaWorkerLike[]) as never,
+    });
+    this.pool = pool;
+    pool.on('workerCreate', (w: PiscinaWorkerLike) => this.assign(w));
+    pool.on('workerDestroy', (w: PiscinaWorkerLike) => this.release(w));
+    pool.on('error', (e: unknown) => this.opts.logger.error('Worker thread failed', { error: e instanceof Error ? e.message : String(e) }));
+    const results = await Promise.allSettled(Array.from({ length: this.size }, (_, k) => this.run({ op: 'start', shard: k })));
+    const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
+    if (failed) {
+      await this.destroy();
+      throw failed.reason;
+    }
+    this.accepting = true;
+    this.opts.logger.info('Worker pool started', { workers: this.size, inflight_limit_bytes: this.inflightLimit });
+  }
+
+  /** Stop accepting, let in-flight batches finish, shut every worker's pipelines down, end the threads. */
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.accepting = false;
+    if (!this.pool) return this.closeChannel();
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+    const results = await Promise.allSettled(Array.from({ length: this.size }, (_, k) => this.run({ op: 'shutdown', shard: k })));
+    await this.destroy();
+    const errors = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+    if (errors.length) throw combineErrors(errors);
+  }
+
+  /** The consumers receiver `rid` feeds on the acceptor: each hands its batches to the pool. */
+  consumersFor(rid: string, signals: readonly Signal[]): Partial<Record<Signal, object & { capabilities: { mutatesData: boolean } }>> {
+    const out: Partial<Record<Signal, object & { capabilities: { mutatesData: boolean } }>> = {};
+    for (const signal of signals) {
+      // The batch is handed over: the acceptor never looks at it again, so the pool may "mutate" it.
+      out[signal] = { capabilities: { mutatesData: true }, [CONSUME_METHOD[signal]]: (b: PdataBatch) => this.dispatch(rid, signal, b) };
+    }
+    return out;
+  }
+
+  /** Pdata copy counters of worker `shard` (tests). */
+  async stats(shard: number): Promise<Record<string, number>> {
+    const r = await this.pool!.run({ op: 'stats', shard, [QUEUE_OPTIONS]: { shard } } as Task);
+    return (r as Extract<TaskResult, { ok: true }>).stats ?? {};
+  }
+
+  /** Hand `batch` to the workers of its shards; settles when every part was accepted (or one failed). */
+  dispatch(rid: string, signal: Signal, batch: PdataBatch): Promise<void> {
+    if (!this.accepting) return Promise.reject(new ShutdownError());
+    const parts = shardBatch(batch, this.size, this.rr);
+    const sizes = parts.map((p) => p.batch.byteSize);
+    for (let i = 0; i < parts.length; i++) {
+      const k = parts[i]!.shard;
+      const cur = this.inflight[k]!;
+      if (cur > 0 && cur + sizes[i]! > this.inflightLimit) {
+        this.refused.add(1);
+        return Promise.reject(new WorkersBusyError(`worker ${k} is behind (${Math.round(cur / 1048576)} MiB in flight, limit ${Math.round(this.inflightLimit / 1048576)} MiB): retry later`));
+      }
+    }
+    const runs: Promise<void>[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const { shard, batch: b } = parts[i]!;
+      const size = sizes[i]!;
+      this.inflight[shard]! += size;
+      const transfer = (b as AnyBatch).toTransfer();
+      const p = this.run({ op: 'consume', shard, receiver: rid, signal, batch: transfer }).finally(() => {
+        this.inflight[shard]! -= size;
+      });
+      runs.push(p);
+    }
+    if (runs.length === 1) return runs[0]!;
+    return Promise.allSettled(runs).then((rs) => {
+      const errors = rs.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+      if (errors.length) throw combineErrors(errors);
+    });
+  }
+
+  private run(task: Task): Promise<void> {
+    const t = task as Task & { [QUEUE_OPTIONS]?: unknown };
+    t[QUEUE_OPTIONS] = { shard: task.shard };
+    const p = this.pool!.run(t).then(
+      (r: TaskResult) => {
+        if (!r.ok) throw new RemoteError(r.error);
+      },
+      (e: unknown) => {
+        if (isOtelTsError(e)) throw e;
+        const msg = e instanceof Error ? e.message : String(e);
+        throw new WorkerFailedError(`worker for shard ${task.shard} failed while holding the batch: ${msg}`, e);
+      },
+    );
+    this.pending.add(p);
+    const forget = () => this.pending.delete(p);
+    p.then(forget, forget);
+    return p;
+  }
+
+  private pick(task: Record<symbol, unknown>, workers: readonly PiscinaWorkerLike[]): PiscinaWorkerLike | null {
+    const q = task[QUEUE_OPTIONS] as { shard?: number } | null | undefined;
+    const k = q?.shard ?? 0;
+    const tid = this.slots[k];
+    for (const w of workers) if (w.id === tid && !w.terminating && !w.destroyed) return w;
+    return null;
+  }
+
+  private assign(w: PiscinaWorkerLike): void {
+    for (let k = 0; k < this.size; k++) if (this.slots[k] === w.id) return;
+    for (let k = 0; k < this.size; k++) {
+      if (this.slots[k] === -1) {
+        this.slots[k] = w.id;
+        return;
+      }
+    }
+  }
+
+  private release(w: PiscinaWorkerLike): void {
+    for (let k = 0; k < this.size; k++) {
+      if (this.slots[k] === w.id) {
+        this.slots[k] = -1;
+        if (!this.stopped) {
+          this.restarts.add(1);
+          this.opts.logger.warn('Worker thread ended; a replacement takes its shard', { shard: k, thread: w.id });
+        }
+      }
+    }
+    // Keep the dead worker's counters (they are cumulative), drop its gauges (queue sizes it no longer holds).
+    const src = `worker-${w.id}`;
+    const snap = this.opts.metrics.remote(src);
+    if (snap) this.opts.metrics.setRemote(src, snap.filter((f) => f.kind !== 'gauge'));
+  }
+
+  private onChannel(m: ChannelMessage): void {
+    if (m.type !== 'snapshot') return;
+    this.opts.metrics.setRemote(m.source, m.families);
+    const w = this.waiting.get(m.seq);
+    if (w) {
+      w.need.delete(m.source);
+      if (w.need.size === 0) w.done();
+    }
+  }
+
+  /** Ask every live worker for a telemetry snapshot; resolves when all answered or after 500 ms. */
+  private collect(): Promise<void> {
+    if (!this.pool || this.stopped) return Promise.resolve();
+    const seq = ++this.collectSeq;
+    const need = new Set<string>();
+    for (const tid of this.slots) if (tid >= 0) need.add(`worker-${tid}`);
+    if (need.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, 500);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.waiting.set(seq, { need, done: () => { this.waiting.delete(seq); done(); } });
+      const msg: ChannelMessage = { type: 'collect', seq };
+      this.channel.postMessage(msg);
+    }).finally(() => this.waiting.delete(seq));
+  }
+
+  private async destroy(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    this.accepting = false;
+    // Let the workers' last snapshots (posted at shutdown) arrive before the channel closes.
+    await new Promise((r) => setTimeout(r, 20));
+    if (pool) await pool.destroy();
+    this.closeChannel();
+  }
+
+  private closeChannel(): void {
+    this.channel.close();
+  }
+}
