@@ -106,6 +106,11 @@ export interface CreateSettings {
   readonly meter: Meter;
   /** The telemetry level from service.telemetry.metrics.level. */
   readonly metricsLevel: 'none' | 'basic' | 'normal' | 'detailed';
+  /**
+   * Set when the component runs in a processor worker thread (src/workers): which worker of how many. Components
+   * with process-wide bounds or rates (tail_sampling's max_buffered_bytes and rate limits) divide them by `count`.
+   */
+  readonly worker?: { readonly index: number; readonly count: number };
 }
 
 export interface Consumers {

@@ -65,6 +65,8 @@ export interface ServiceOptions {
    * `worker`: inside a worker thread — the pipelines only (processors and exporters), no telemetry endpoint.
    */
   mode?: 'single' | 'pool' | 'worker';
+  /** Mode `worker`: this worker's index (its shard) and the pool size, passed to components. */
+  worker?: { index: number; count: number };
 }
 
 export class Service {
@@ -107,6 +109,7 @@ export class Service {
       logger: this.logger.child({ 'otelcol.component.id': id.id, 'otelcol.component.kind': kind, ...fields }),
       meter: this.metrics,
       metricsLevel: level,
+      ...(opts.worker ? { worker: opts.worker } : {}),
     });
     if (this.mode === 'pool') {
       const pool = new WorkerPool({ config: opts.config, logger: this.logger, metrics: this.metrics, buildInfo: this.buildInfo });
@@ -139,7 +142,9 @@ export class Service {
   }
 
   private async doStart(): Promise<void> {
-    this.logger.info(`Starting ${this.buildInfo.command}...`, { Version: this.buildInfo.version, NumCPU: os.availableParallelism?.() ?? os.cpus().length });
+    // A worker's pipelines log their start and stop at debug: the acceptor tells the story once.
+    const info = this.mode === 'worker' ? this.logger.debug.bind(this.logger) : this.logger.info.bind(this.logger);
+    info(`Starting ${this.buildInfo.command}...`, { Version: this.buildInfo.version, NumCPU: os.availableParallelism?.() ?? os.cpus().length });
     const started: GraphNode[] = [];
     if (this.metricsServer) {
       try {
@@ -186,7 +191,7 @@ export class Service {
       if (st !== 'recoverable_error' && st !== 'permanent_error') this.host.setStatus(node.key, node.instance, 'ok');
     }
     this.host.setPipelinesReady(true);
-    this.logger.info('Everything is ready. Begin running and processing data.');
+    info('Everything is ready. Begin running and processing data.');
   }
 
   /** Shut nodes down in the given order; returns the errors (never throws). */
@@ -208,7 +213,8 @@ export class Service {
   }
 
   private async doShutdown(): Promise<void> {
-    this.logger.info('Starting shutdown...');
+    const info = this.mode === 'worker' ? this.logger.debug.bind(this.logger) : this.logger.info.bind(this.logger);
+    info('Starting shutdown...');
     this.host.setPipelinesReady(false);
     const order = this.allNodes().reverse();
     const firstExt = order.findIndex((n) => n.kind === 'extension');
@@ -224,7 +230,7 @@ export class Service {
     }
     if (firstExt >= 0) errors.push(...(await this.stopNodes(order.slice(firstExt))));
     await this.metricsServer?.shutdown();
-    this.logger.info('Shutdown complete.');
+    info('Shutdown complete.');
     if (errors.length) throw new ShutdownFailedError(errors);
   }
 

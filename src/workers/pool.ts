@@ -47,7 +47,8 @@ export class WorkerPool {
   readonly size: number;
   private readonly inflightLimit: number;
   private readonly inflight: Float64Array;
-  /** Worker thread id holding each shard slot (-1: none yet). */
+  /** Worker thread id holding each shard slot (0: none); shared with the workers, which claim slots (protocol.ts). */
+  private readonly slotsBuf: SharedArrayBuffer;
   private readonly slots: Int32Array;
   private readonly pending = new Set<Promise<unknown>>();
   private readonly rr = new RoundRobin();
@@ -66,7 +67,8 @@ export class WorkerPool {
     this.size = Math.max(1, w.count);
     this.inflightLimit = w.inflightBytes;
     this.inflight = new Float64Array(this.size);
-    this.slots = new Int32Array(this.size).fill(-1);
+    this.slotsBuf = new SharedArrayBuffer(4 * this.size);
+    this.slots = new Int32Array(this.slotsBuf);
     const m = opts.metrics;
     for (let k = 0; k < this.size; k++) {
       m.observableGauge('otelcol_worker_inflight_bytes', 'Bytes of batches handed to the worker and not yet accepted by its pipelines', { worker: String(k) }, () => this.inflight[k]!);
@@ -87,6 +89,7 @@ export class WorkerPool {
       raw: this.opts.config.raw,
       workers: this.size,
       channel: this.channelName,
+      slots: this.slotsBuf,
       buildInfo: this.opts.buildInfo,
     };
     const pool = new Piscina({
@@ -102,9 +105,17 @@ export class WorkerPool {
       loadBalancer: (task, workers) => this.pick(task as unknown as Record<symbol, unknown>, workers as unknown as PiscinaWorkerLike[]) as never,
     });
     this.pool = pool;
-    pool.on('workerCreate', (w: PiscinaWorkerLike) => this.assign(w));
     pool.on('workerDestroy', (w: PiscinaWorkerLike) => this.release(w));
     pool.on('error', (e: unknown) => this.opts.logger.error('Worker thread failed', { error: e instanceof Error ? e.message : String(e) }));
+    // Initial workers count as ready before they loaded worker.js; tasks are routed once each has claimed its slot.
+    const deadline = Date.now() + 60_000;
+    while (!this.slots.every((tid) => tid !== 0)) {
+      if (Date.now() > deadline) {
+        await this.destroy();
+        throw new Error('the worker threads did not start within 60 s');
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
     const results = await Promise.allSettled(Array.from({ length: this.size }, (_, k) => this.run({ op: 'start', shard: k })));
     const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
     if (failed) {
@@ -197,25 +208,15 @@ export class WorkerPool {
   private pick(task: Record<symbol, unknown>, workers: readonly PiscinaWorkerLike[]): PiscinaWorkerLike | null {
     const q = task[QUEUE_OPTIONS] as { shard?: number } | null | undefined;
     const k = q?.shard ?? 0;
-    const tid = this.slots[k];
+    const tid = Atomics.load(this.slots, k);
+    if (tid === 0) return null;
     for (const w of workers) if (w.id === tid && !w.terminating && !w.destroyed) return w;
     return null;
   }
 
-  private assign(w: PiscinaWorkerLike): void {
-    for (let k = 0; k < this.size; k++) if (this.slots[k] === w.id) return;
-    for (let k = 0; k < this.size; k++) {
-      if (this.slots[k] === -1) {
-        this.slots[k] = w.id;
-        return;
-      }
-    }
-  }
-
   private release(w: PiscinaWorkerLike): void {
     for (let k = 0; k < this.size; k++) {
-      if (this.slots[k] === w.id) {
-        this.slots[k] = -1;
+      if (Atomics.compareExchange(this.slots, k, w.id, 0) === w.id) {
         if (!this.stopped) {
           this.restarts.add(1);
           this.opts.logger.warn('Worker thread ended; a replacement takes its shard', { shard: k, thread: w.id });
@@ -243,7 +244,10 @@ export class WorkerPool {
     if (!this.pool || this.stopped) return Promise.resolve();
     const seq = ++this.collectSeq;
     const need = new Set<string>();
-    for (const tid of this.slots) if (tid >= 0) need.add(`worker-${tid}`);
+    for (let k = 0; k < this.size; k++) {
+      const tid = Atomics.load(this.slots, k);
+      if (tid > 0) need.add(`worker-${tid}`);
+    }
     if (need.size === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const timer = setTimeout(done, 500);

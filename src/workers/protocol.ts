@@ -42,6 +42,12 @@ export interface WorkerData {
   workers: number;
   /** BroadcastChannel name for telemetry snapshots. */
   channel: string;
+  /**
+   * Int32Array over this: the worker thread id holding each shard slot (0: free). A starting worker claims the
+   * first free slot (compare-and-exchange); the acceptor frees the slot of a worker that ended and routes shard k
+   * to the thread in slot k.
+   */
+  slots: SharedArrayBuffer;
   buildInfo: BuildInfo;
 }
 

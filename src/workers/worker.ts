@@ -25,6 +25,10 @@ import { fromTransfer, toWireError, type ChannelMessage, type Task, type TaskRes
 const data = workerData as WorkerData;
 const metrics = new MetricRegistry();
 const source = `worker-${threadId}`;
+/** This worker's shard: the first free slot, claimed atomically (a replacement takes the slot of the worker it replaces). */
+const slots = new Int32Array(data.slots);
+let shardIndex = -1;
+for (let k = 0; k < slots.length && shardIndex < 0; k++) if (Atomics.compareExchange(slots, k, 0, threadId) === 0) shardIndex = k;
 const hooks = process.env.OTELTS_TEST_HOOKS === '1';
 let service: Service | undefined;
 
@@ -55,8 +59,9 @@ async function init(): Promise<WireError | undefined> {
   try {
     const config = validateConfigOrThrow(data.raw, new Registry(componentFactories));
     divideQueues(config, data.workers);
-    const logger = createServiceLogger(config.service.telemetry).child({ 'otelcol.worker.thread': threadId });
-    service = new Service({ config, logger, metrics, buildInfo: data.buildInfo, mode: 'worker' });
+    if (shardIndex < 0) throw new Error(`worker thread ${threadId} found no free shard slot`);
+    const logger = createServiceLogger(config.service.telemetry).child({ 'otelcol.worker.thread': threadId, 'otelcol.worker': shardIndex });
+    service = new Service({ config, logger, metrics, buildInfo: data.buildInfo, mode: 'worker', worker: { index: shardIndex, count: data.workers } });
     await service.start();
     return undefined;
   } catch (e) {
