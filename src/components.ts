@@ -8,10 +8,12 @@ import { memoryLimiterProcessorFactory } from './processors/memory_limiter/facto
 import { attributesProcessorFactory } from './processors/attributes/factory';
 import { resourceProcessorFactory } from './processors/resource/factory';
 import { filterProcessorFactory } from './processors/filter/factory';
+import { tailSamplingProcessorFactory } from './processors/tail_sampling/factory';
 import { otlpExporterFactory } from './exporters/otlp/factory';
 import { otlpHttpExporterFactory } from './exporters/otlphttp/factory';
 import { debugExporterFactory } from './exporters/debug/factory';
 import { healthCheckExtensionFactory } from './extensions/health_check/factory';
+import { fileStorageExtensionFactory } from './extensions/file_storage/factory';
 
 export const factories: AnyFactory[] = [
   otlpReceiverFactory,
@@ -20,8 +22,10 @@ export const factories: AnyFactory[] = [
   attributesProcessorFactory,
   resourceProcessorFactory,
   filterProcessorFactory,
+  tailSamplingProcessorFactory,
   otlpExporterFactory,
   otlpHttpExporterFactory,
   debugExporterFactory,
   healthCheckExtensionFactory,
+  fileStorageExtensionFactory,
 ];

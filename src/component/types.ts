@@ -165,6 +165,11 @@ export interface ExporterFactory<C = unknown> extends FactoryBase<C> {
 export interface ExtensionFactory<C = unknown> extends FactoryBase<C> {
   readonly kind: 'extension';
   readonly stability: Stability;
+  /**
+   * With a worker pool, extensions run on the main thread only — except those whose services the pipelines use
+   * (storage): those are also built in every worker thread (each instance sees CreateSettings.worker).
+   */
+  readonly inWorkers?: boolean;
   create(set: CreateSettings, cfg: C): Component;
 }
 

@@ -51,6 +51,8 @@ function bad<T>(issues: ConfigIssue[], path: string, expected: string, raw: unkn
 /** Strings from YAML like "8192" that a variable expanded into: numbers in Go configs are typed after expansion. */
 function asNumber(raw: unknown): number | undefined {
   if (typeof raw === 'number') return raw;
+  // Go's YAML (yaml.v3) reads `100_000` as the integer 100000; YAML 1.2 (our parser) leaves it a string.
+  if (typeof raw === 'string' && /^[+-]?\d+(_\d+)+$/.test(raw.trim())) return Number(raw.trim().replace(/_/g, ''));
   if (typeof raw === 'string' && raw.trim() !== '' && /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(raw.trim())) return Number(raw);
   return undefined;
 }

@@ -194,6 +194,7 @@ export class Gather {
     const src = from.i32;
     const i32 = to.i32;
     for (let k = 0; k < stride; k++) i32[d + k] = src[s + k];
+    copyStats.tableBytes += stride * 4;
     if (refs !== null) this.relocRow(to, d, refs);
     return d;
   }
@@ -261,6 +262,7 @@ export class Gather {
     const i32 = to.i32;
     const src = this.sItems.i32;
     for (let k = 0, s = i * stride; k < stride; k++) i32[d + k] = src[s + k];
+    copyStats.tableBytes += stride * 4;
     this.relocRow(to, d, spec.refs);
     const parents = this.parents;
     i32[d + spec.parentCol] = parentBase / parents.stride;

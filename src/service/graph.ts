@@ -169,8 +169,9 @@ function build(cfg: CollectorConfig, settingsFor: SettingsFor, created: Componen
 
   // Extensions listed in service.extensions, in that order.
   const extensions: GraphNode[] = [];
-  for (const xid of part === 'pipelines' ? [] : cfg.service.extensions) {
+  for (const xid of cfg.service.extensions) {
     const entry = cfg.extensions.get(xid)!;
+    if (part === 'pipelines' && !(entry.factory.kind === 'extension' && entry.factory.inWorkers)) continue;
     const set = settingsFor('extension', entry.id, {});
     let ext: Component;
     try {

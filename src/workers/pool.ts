@@ -165,7 +165,7 @@ export class WorkerPool {
       const cur = this.inflight[k]!;
       if (cur > 0 && cur + sizes[i]! > this.inflightLimit) {
         this.refused.add(1);
-        return Promise.reject(new WorkersBusyError(`worker ${k} is behind (${Math.round(cur / 1048576)} MiB in flight, limit ${Math.round(this.inflightLimit / 1048576)} MiB): retry later`));
+        return Promise.reject(new WorkersBusyError(`worker ${k} is behind (${(cur / 1048576).toFixed(1)} MiB in flight, limit ${(this.inflightLimit / 1048576).toFixed(1)} MiB): retry later`));
       }
     }
     const runs: Promise<void>[] = [];
@@ -215,18 +215,22 @@ export class WorkerPool {
   }
 
   private release(w: PiscinaWorkerLike): void {
+    // A thread that already ended reports threadId -1 (node:worker_threads), so `w.id` cannot name its slot:
+    // free every slot whose thread is no longer among the pool's live threads (and w's, if it still has an id).
+    const live = new Set<number>();
+    for (const t of this.pool?.threads ?? []) if (t.threadId > 0 && t.threadId !== w.id) live.add(t.threadId);
     for (let k = 0; k < this.size; k++) {
-      if (Atomics.compareExchange(this.slots, k, w.id, 0) === w.id) {
-        if (!this.stopped) {
-          this.restarts.add(1);
-          this.opts.logger.warn('Worker thread ended; a replacement takes its shard', { shard: k, thread: w.id });
-        }
+      const tid = Atomics.load(this.slots, k);
+      if (tid === 0 || live.has(tid) || Atomics.compareExchange(this.slots, k, tid, 0) !== tid) continue;
+      if (!this.stopped) {
+        this.restarts.add(1);
+        this.opts.logger.warn('Worker thread ended; a replacement takes its shard', { shard: k, thread: tid });
       }
+      // Keep the dead worker's counters (they are cumulative), drop its gauges (queue sizes it no longer holds).
+      const src = `worker-${tid}`;
+      const snap = this.opts.metrics.remote(src);
+      if (snap) this.opts.metrics.setRemote(src, snap.filter((f) => f.kind !== 'gauge'));
     }
-    // Keep the dead worker's counters (they are cumulative), drop its gauges (queue sizes it no longer holds).
-    const src = `worker-${w.id}`;
-    const snap = this.opts.metrics.remote(src);
-    if (snap) this.opts.metrics.setRemote(src, snap.filter((f) => f.kind !== 'gauge'));
   }
 
   private onChannel(m: ChannelMessage): void {

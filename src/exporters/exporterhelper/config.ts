@@ -5,7 +5,7 @@
 //
 // What we do with `sending_queue`:
 //   - an in-memory bounded queue (capacity `queue_size` in the unit of `sizer`), `num_consumers` senders;
-//   - `storage` (persistent queue) is rejected for now: "persistent queue storage not supported yet";
+//   - `storage`: the id of a storage extension (file_storage): the persistent queue (src/queue/persistent-queue.ts);
 //   - `batch` (absent = no batching; `batch:` / `batch: {}` = batching with the Go defaults: flush_timeout 200ms,
 //     sizer items, min_size 8192, max_size 0) merges queued requests before sending, like the Go queue batcher;
 //     `batch.partition.metadata_keys` is rejected (we do not carry client metadata yet).
@@ -79,7 +79,6 @@ function checkQueue(v: QueueConfig, path: string, issues: ConfigIssue[]): void {
   if (v.num_consumers <= 0) issues.push({ path: join(path, 'num_consumers'), message: '`num_consumers` must be positive' });
   if (v.queue_size <= 0) issues.push({ path: join(path, 'queue_size'), message: '`queue_size` must be positive' });
   if (v.storage !== undefined) {
-    issues.push({ path: join(path, 'storage'), message: 'persistent queue storage not supported yet' });
     if (v.wait_for_result) {
       issues.push({ path: join(path, 'wait_for_result'), message: '`wait_for_result` is not supported with a persistent queue configured with `storage`' });
     }

@@ -43,6 +43,8 @@ import { BoundedQueue, type Done, type Sized } from './queue';
 import { formatMs, withRetry, withTimeout } from './retry';
 import { errorMessage, errorType, isPermanent } from './errors';
 import { LimitedLogger } from './log-limiter';
+import { PersistentQueue } from '../../queue/persistent-queue';
+import { isStorageExtension } from '../../extensions/file_storage/file-storage';
 
 /** What a push may report besides success: items the backend refused in a partial success. */
 export interface PushResult {
@@ -66,6 +68,8 @@ export interface ExporterHelperOptions<T> {
   byteSize(data: T): number;
   /** Needed when sending_queue.batch is set. */
   batchOps?: BatchOps<T>;
+  /** Needed when sending_queue.storage is set: the request as bytes and back (the persistent queue stores it). */
+  codec?: { encode(data: T): Uint8Array; decode(bytes: Uint8Array): T };
   /** The exporter's own start (open clients) — runs before the queue starts. */
   start?(host: Host): Promise<void>;
   /** The exporter's own shutdown (close clients) — runs after the queue drained. */
@@ -88,7 +92,8 @@ const NOOP_GAUGE: Gauge = { add() {}, set() {} };
 export class ExporterHelper<T> implements Component {
   private readonly lifecycle = new Lifecycle();
   private readonly log: LimitedLogger;
-  private readonly queue: BoundedQueue<Req<T>> | undefined;
+  private readonly queue: BoundedQueue<Req<T>> | PersistentQueue<Req<T>> | undefined;
+  private host: Host | undefined;
   private readonly batcher: Batcher<Req<T>> | undefined;
   /** Aborted at shutdown: retry backoffs end early. */
   private readonly retryStop = new AbortController();
@@ -146,7 +151,7 @@ export class ExporterHelper<T> implements Component {
         };
         const batcher = new Batcher<Req<T>>(q.batch, q.num_consumers, wrapOps, (r) => this.sendQueued(r));
         this.batcher = batcher;
-        this.queue = new BoundedQueue<Req<T>>({
+        this.queue = q.storage !== undefined ? this.persistentQueue(q, (r, done) => batcher.add(r, done)) : new BoundedQueue<Req<T>>({
           sizer: q.sizer,
           capacity: q.queue_size,
           // Consumers only move requests into the batcher; the batcher bounds the concurrent sends.
@@ -156,7 +161,7 @@ export class ExporterHelper<T> implements Component {
           consume: (r, done) => batcher.add(r, done),
         });
       } else {
-        this.queue = new BoundedQueue<Req<T>>({
+        this.queue = q.storage !== undefined ? this.persistentQueue(q, (r, done) => this.consumeOne(r, done)) : new BoundedQueue<Req<T>>({
           sizer: q.sizer,
           capacity: q.queue_size,
           numConsumers: q.num_consumers,
@@ -175,19 +180,45 @@ export class ExporterHelper<T> implements Component {
     }
   }
 
+  /** The persistent queue on the storage extension named by sending_queue.storage (opened at start). */
+  private persistentQueue(q: QueueConfig, consume: (r: Req<T>, done: Done) => Promise<void>): PersistentQueue<Req<T>> {
+    const codec = this.opts.codec;
+    if (!codec) throw new Error(`exporter ${this.set.id.id}: sending_queue.storage is not available for this exporter`);
+    const storageId = q.storage!;
+    return new PersistentQueue<Req<T>>({
+      signal: this.opts.signal,
+      sizer: q.sizer,
+      capacity: q.queue_size,
+      numConsumers: q.num_consumers,
+      blockOnOverflow: q.block_on_overflow,
+      encode: (r) => codec.encode(r.data),
+      decode: (bytes) => this.wrap(codec.decode(bytes)),
+      itemCount: (r) => r.itemCount,
+      consume,
+      logger: this.set.logger,
+      open: async () => {
+        const ext = this.host?.getExtension(storageId);
+        if (!ext) throw new Error(`storage extension ${JSON.stringify(storageId)} not found (list it in service.extensions)`);
+        if (!isStorageExtension(ext)) throw new Error(`extension ${JSON.stringify(storageId)} is not a storage extension`);
+        return ext.openStore('exporter', this.set.id.id, this.opts.signal);
+      },
+    });
+  }
+
   private wrap(data: T): Req<T> {
     return { data, itemCount: this.opts.itemCount(data), byteSize: this.opts.byteSize(data) };
   }
 
   /** The queue, for tests and health checks (undefined when sending_queue is disabled). */
-  get sendingQueue(): BoundedQueue<Sized> | undefined {
+  get sendingQueue(): BoundedQueue<Sized> | PersistentQueue<Sized> | undefined {
     return this.queue;
   }
 
   start(host: Host): Promise<void> {
     return this.lifecycle.start(async () => {
+      this.host = host;
       await this.opts.start?.(host);
-      this.queue?.start();
+      await this.queue?.start();
     });
   }
 
@@ -365,6 +396,7 @@ abstract class HelperExporterBase<S extends Signal> implements Component {
       itemCount: (b) => b.itemCount,
       byteSize: (b) => b.byteSize,
       batchOps: batchOpsFor(signal),
+      codec: { encode: (b) => b.encode(), decode: (bytes) => otlpSignal(signal).decode(bytes) as BatchOf<S> },
     });
   }
   start(host: Host): Promise<void> {

@@ -97,7 +97,7 @@ test('config: invalid values are rejected with their YAML path and the Go messag
       return e.issues.map((i) => `${i.path}: ${i.message}`);
     }
   };
-  assert.deepEqual(issues({ storage: 'file_storage' }), ['exporters.otlp.sending_queue.storage: persistent queue storage not supported yet']);
+  assert.deepEqual(issues({ storage: 'file_storage' }), []);
   assert.deepEqual(issues({ num_consumers: 0 }), ['exporters.otlp.sending_queue.num_consumers: `num_consumers` must be positive']);
   assert.deepEqual(issues({ queue_size: -1 }), ['exporters.otlp.sending_queue.queue_size: `queue_size` must be positive']);
   assert.ok(

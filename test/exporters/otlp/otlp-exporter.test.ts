@@ -81,8 +81,9 @@ test('otlp config: errors carry their YAML path', () => {
   assert.deepEqual(configIssues({ endpoint: 'c:4317', compression: 'zstd' }), ['exporters.otlp.compression: compression "zstd" is not supported yet (use gzip or none)']);
   assert.deepEqual(configIssues({ endpoint: 'c:4317', compression: 'zlib' }), ['exporters.otlp.compression: unsupported compression type "zlib"']);
   assert.deepEqual(configIssues({ endpoint: 'c:4317', balancer_name: 'fancy' }), ['exporters.otlp.balancer_name: invalid balancer_name: fancy']);
-  assert.deepEqual(configIssues({ endpoint: 'c:4317', sending_queue: { storage: 'file_storage' } }), [
-    'exporters.otlp.sending_queue.storage: persistent queue storage not supported yet',
+  assert.deepEqual(configIssues({ endpoint: 'c:4317', sending_queue: { storage: 'file_storage' } }), []);
+  assert.deepEqual(configIssues({ endpoint: 'c:4317', sending_queue: { storage: 'file_storage', wait_for_result: true } }), [
+    'exporters.otlp.sending_queue.wait_for_result: `wait_for_result` is not supported with a persistent queue configured with `storage`',
   ]);
   assert.deepEqual(configIssues({ endpoint: 'c:4317', tls: { cert_file: 'x.pem' } }), [
     'exporters.otlp.tls: TLS configuration must include both certificate and key (CertFile/CertPem and KeyFile/KeyPem)',

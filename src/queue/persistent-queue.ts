@@ -1,0 +1,277 @@
+// The persistent sending queue (`sending_queue.storage: <storage extension>`), after the Go exporterhelper's
+// persistent queue, on a durable QueueStore (src/queue/store.ts: LMDB or the native-free segment log).
+//
+//   offer(request) ─► encode (the request's OTLP protobuf + a 6-byte header) ─► store.append (durable) ─► the
+//   sender is acknowledged ─► a consumer takes it ─► send (retry, timeout) ─► store.delete
+//
+// * Durability: offer() resolves only after the record is committed, so a SIGKILL at any moment loses nothing that
+//   was acknowledged. On start, every record still in the store (sent or not in the previous run) is queued again
+//   before new ones: at-least-once.
+// * Capacity: `queue_size` in the sizer's unit (requests | items | bytes = encoded bytes) over everything stored,
+//   in flight included; full → OverloadedError (or wait, with block_on_overflow).
+// * Shutdown does not drain: records stay in the store for the next start (as upstream). Sends in flight finish;
+//   one that fails while shutting down stays stored instead of being dropped.
+// * Requests enqueued in this run keep their decoded form in memory while queued (no decode on the way out);
+//   records recovered at start are read back and decoded in pages.
+// * A record that cannot be decoded (another format version, corruption) is deleted, counted and logged once; the
+//   rest is served.
+//
+// Record: [version u8 = 1][signal u8: 0 traces, 1 metrics, 2 logs][item count u32 LE][Export*ServiceRequest].
+
+import type { Logger, Signal } from '../component/types';
+import { ExportError, OverloadedError, ShutdownError } from '../errors';
+import type { SizerType } from '../exporters/exporterhelper/config';
+import type { Done, Sized } from '../exporters/exporterhelper/queue';
+import type { QueueStore } from './store';
+
+export const RECORD_VERSION = 1;
+const SIGNAL_CODE: Record<Signal, number> = { traces: 0, metrics: 1, logs: 2 };
+
+export interface PersistentQueueOptions<T> {
+  signal: Signal;
+  sizer: SizerType;
+  capacity: number;
+  numConsumers: number;
+  blockOnOverflow: boolean;
+  /** Opens the store (at start: the storage extension is only reachable then). */
+  open(): Promise<QueueStore>;
+  /** The request as an Export*ServiceRequest. */
+  encode(item: T): Uint8Array;
+  decode(bytes: Uint8Array): T;
+  itemCount(item: T): number;
+  consume(item: T, done: Done): Promise<void>;
+  logger: Logger;
+}
+
+interface Entry<T> {
+  seq: number;
+  size: number;
+  item: T | undefined;
+}
+
+function sizeFor(sizer: SizerType, items: number, bytes: number): number {
+  return sizer === 'requests' ? 1 : sizer === 'items' ? items : bytes;
+}
+
+export class PersistentQueue<T> {
+  private store: QueueStore | undefined;
+  private readonly entries: Entry<T>[] = [];
+  private head = 0;
+  private used = 0;
+  private active = 0;
+  private stopped = false;
+  private spaceWaiters: Array<() => void> = [];
+  private idleWaiters: Array<() => void> = [];
+  private undecodable = 0;
+
+  constructor(private readonly opts: PersistentQueueOptions<T>) {}
+
+  get size(): number {
+    return this.used;
+  }
+  get capacity(): number {
+    return this.opts.capacity;
+  }
+  get pending(): number {
+    return this.entries.length - this.head;
+  }
+  /** Records dropped because they could not be decoded. */
+  get dropped(): number {
+    return this.undecodable;
+  }
+  /** The store kind ('lmdb' | 'segment-log') once started. */
+  get storeKind(): string | undefined {
+    return this.store?.kind;
+  }
+
+  /** Open the store and queue every record it holds (from previous runs) before new requests. */
+  async start(): Promise<void> {
+    if (this.store) return;
+    const store = await this.opts.open();
+    this.store = store;
+    if (store.corrupted) this.opts.logger.warn('The persistent queue skipped unreadable records', { records: store.corrupted });
+    if (store.setAside?.length) this.opts.logger.warn('The persistent queue set aside unreadable files (another format version or damaged)', { files: store.setAside.join(', ') });
+    let recovered = 0;
+    for (let after = 0; ; ) {
+      const recs = await store.read(after, 512);
+      if (recs.length === 0) break;
+      const bad: number[] = [];
+      for (const r of recs) {
+        const h = this.header(r.data);
+        if (!h) {
+          bad.push(r.seq);
+          continue;
+        }
+        const size = sizeFor(this.opts.sizer, h.items, r.data.length);
+        this.entries.push({ seq: r.seq, size, item: undefined });
+        this.used += size;
+        recovered++;
+      }
+      if (bad.length) await this.dropUndecodable(bad);
+      after = recs[recs.length - 1]!.seq;
+    }
+    if (recovered) this.opts.logger.info('Resending the requests left in the persistent queue', { requests: recovered, kind: store.kind });
+    this.pump();
+  }
+
+  private header(b: Uint8Array): { items: number } | undefined {
+    if (b.length < 6 || b[0] !== RECORD_VERSION || b[1] !== SIGNAL_CODE[this.opts.signal]) return undefined;
+    return { items: (b[2]! | (b[3]! << 8) | (b[4]! << 16) | (b[5]! << 24)) >>> 0 };
+  }
+
+  private async dropUndecodable(seqs: number[]): Promise<void> {
+    this.undecodable += seqs.length;
+    this.opts.logger.warn('Dropping persistent queue records that cannot be decoded (another format version or corrupted)', { records: seqs.length });
+    await this.store!.delete(seqs).catch(() => undefined);
+  }
+
+  async offer(item: T): Promise<{ result?: Promise<void> }> {
+    if (this.stopped) throw new ShutdownError('the sending queue is shut down');
+    if (!this.store) throw new ShutdownError('the persistent queue is not started');
+    const items = this.opts.itemCount(item);
+    if (items === 0) return {};
+    const payload = this.opts.encode(item);
+    const rec = new Uint8Array(6 + payload.length);
+    rec[0] = RECORD_VERSION;
+    rec[1] = SIGNAL_CODE[this.opts.signal];
+    rec[2] = items & 0xff;
+    rec[3] = (items >>> 8) & 0xff;
+    rec[4] = (items >>> 16) & 0xff;
+    rec[5] = (items >>> 24) & 0xff;
+    rec.set(payload, 6);
+    const size = sizeFor(this.opts.sizer, items, rec.length);
+    if (size > this.opts.capacity) {
+      throw new ExportError(`request of size ${size} is larger than the sending queue capacity ${this.opts.capacity} (${this.opts.sizer})`, false);
+    }
+    while (this.used + size > this.opts.capacity) {
+      if (!this.opts.blockOnOverflow) throw new OverloadedError('sending queue is full');
+      await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+      if (this.stopped) throw new ShutdownError('the sending queue is shut down');
+    }
+    this.used += size;
+    let seq: number;
+    try {
+      [seq] = (await this.store.append([rec])) as [number];
+    } catch (e) {
+      this.release(size);
+      throw e;
+    }
+    this.entries.push({ seq, size, item });
+    this.pump();
+    return {};
+  }
+
+  private pump(): void {
+    if (!this.store || this.stopped) return;
+    while (this.active < this.opts.numConsumers && this.head < this.entries.length) {
+      const entry = this.entries[this.head]!;
+      this.entries[this.head++] = undefined as unknown as Entry<T>;
+      if (this.head > 1024 && this.head * 2 > this.entries.length) {
+        this.entries.splice(0, this.head);
+        this.head = 0;
+      }
+      this.active++;
+      void this.dispatch(entry).finally(() => {
+        this.active--;
+        this.pump();
+        this.checkIdle();
+      });
+    }
+  }
+
+  private async dispatch(entry: Entry<T>): Promise<void> {
+    let item = entry.item;
+    entry.item = undefined;
+    if (item === undefined) {
+      item = await this.load(entry);
+      if (item === undefined) return;
+    }
+    let finished = false;
+    await new Promise<void>((resolveDispatch) => {
+      const done: Done = (err) => {
+        if (finished) return;
+        finished = true;
+        // Failed while shutting down: keep it for the next start rather than drop it.
+        const keep = err !== undefined && this.stopped;
+        const del = keep ? Promise.resolve() : this.store!.delete([entry.seq]).catch((e: unknown) => {
+          this.opts.logger.warn('Cannot delete a sent record from the persistent queue (it will be sent again after a restart)', { error: e instanceof Error ? e.message : String(e) });
+        });
+        void del.then(() => {
+          this.release(entry.size);
+          resolveDispatch();
+        });
+      };
+      let p: Promise<void>;
+      try {
+        p = this.opts.consume(item!, done);
+      } catch (e) {
+        p = Promise.reject(e);
+      }
+      p.then(() => undefined, (e) => done(e));
+    });
+  }
+
+  /** Read and decode a recovered record (with the next few, to read in pages). */
+  private async load(entry: Entry<T>): Promise<T | undefined> {
+    const recs = await this.store!.read(entry.seq - 1, 1);
+    const r = recs[0];
+    if (!r || r.seq !== entry.seq) {
+      // Deleted meanwhile (cannot happen with one consumer per record) — nothing to send.
+      this.release(entry.size);
+      return undefined;
+    }
+    try {
+      return this.opts.decode(r.data.subarray(6));
+    } catch {
+      await this.dropUndecodable([r.seq]);
+      this.release(entry.size);
+      return undefined;
+    }
+  }
+
+  private release(size: number): void {
+    this.used -= size;
+    const waiters = this.spaceWaiters;
+    this.spaceWaiters = [];
+    for (const w of waiters) w();
+    this.checkIdle();
+  }
+
+  private checkIdle(): void {
+    if (this.active === 0 && (this.stopped || this.head >= this.entries.length)) {
+      const ws = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of ws) w();
+    }
+  }
+
+  /**
+   * Stop taking requests and starting sends; wait (at most timeoutMs) for the sends in flight; close the store.
+   * What is still queued stays in the store for the next start: nothing is dropped.
+   */
+  async shutdown(timeoutMs: number): Promise<{ drained: boolean; dropped: T[] }> {
+    this.stopped = true;
+    const blocked = this.spaceWaiters;
+    this.spaceWaiters = [];
+    for (const w of blocked) w();
+    const idle = new Promise<void>((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.checkIdle();
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), Math.max(0, timeoutMs));
+    });
+    const out = await Promise.race([idle.then(() => false), timedOut]);
+    clearTimeout(timer);
+    await this.store?.close();
+    return { drained: !out, dropped: [] };
+  }
+
+  whenIdle(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.checkIdle();
+    });
+  }
+}
