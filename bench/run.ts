@@ -1,7 +1,7 @@
 // `npm run bench`: codec then pipeline benchmarks; prints markdown tables and writes bench/results/latest.json.
 // Measures and reports ratios against baselines measured in the same run; never asserts timing.
 //
-//   node dist/bench/run.js [--only codec|pipeline] [--quick] [--seconds N] [--rounds N] [--concurrency N]
+//   node dist/bench/run.js [--only codec|pipeline|scaling|tailsampling] [--quick] [--seconds N] [--rounds N] [--concurrency N]
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,11 +9,17 @@ import { REPO_ROOT } from '../test/helpers/paths';
 import { codecMarkdown, runCodecBench, type CodecResult } from './codec/codec-bench';
 import { metricsLogsMarkdown, runMetricsLogsBench, type MetricsLogsResult } from './codec/metrics-logs-bench';
 import { pipelineMarkdown, runPipelineBench, type PipelineResult } from './pipeline/pipeline-bench';
+import { runScalingBench, scalingMarkdown, type ScalingResult } from './pipeline/scaling-bench';
+import { runTailSamplingBench, tailSamplingMarkdown, type TailSamplingBenchResult } from './pipeline/tail-sampling-bench';
 import { reexecWithGc } from './lib/gc';
 import { machineInfo } from './lib/stats';
 
+const PARTS = ['codec', 'pipeline', 'scaling', 'tailsampling'] as const;
+type Part = (typeof PARTS)[number];
+const isPart = (v: string): v is Part => (PARTS as readonly string[]).includes(v);
+
 interface Args {
-  only?: 'codec' | 'pipeline';
+  only?: Part;
   quick: boolean;
   seconds?: number;
   rounds?: number;
@@ -32,17 +38,17 @@ function parseArgs(argv: string[]): Args {
     if (x === '--quick') a.quick = true;
     else if (x === '--only') {
       const v = val();
-      if (v !== 'codec' && v !== 'pipeline') throw new Error(`--only codec|pipeline, got ${v}`);
+      if (!isPart(v)) throw new Error(`--only codec|pipeline|scaling|tailsampling, got ${v}`);
       a.only = v;
     } else if (x.startsWith('--only=')) {
       const v = x.slice(7);
-      if (v !== 'codec' && v !== 'pipeline') throw new Error(`--only codec|pipeline, got ${v}`);
+      if (!isPart(v)) throw new Error(`--only codec|pipeline|scaling|tailsampling, got ${v}`);
       a.only = v;
     } else if (x === '--seconds') a.seconds = Number(val());
     else if (x === '--rounds') a.rounds = Number(val());
     else if (x === '--concurrency') a.concurrency = Number(val());
     else if (x === '--help' || x === '-h') {
-      process.stdout.write('usage: node dist/bench/run.js [--only codec|pipeline] [--quick] [--seconds N] [--rounds N] [--concurrency N]\n');
+      process.stdout.write('usage: node dist/bench/run.js [--only codec|pipeline|scaling|tailsampling] [--quick] [--seconds N] [--rounds N] [--concurrency N]\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${x}`);
   }
@@ -62,12 +68,15 @@ async function main(): Promise<void> {
   let codec: CodecResult | undefined;
   let metricsLogs: MetricsLogsResult | undefined;
   let pipeline: PipelineResult | undefined;
+  let scaling: ScalingResult | undefined;
+  let tailSampling: TailSamplingBenchResult | undefined;
+  const part = (p: Part) => args.only === undefined || args.only === p;
   const out: string[] = [
     `## otelcol-ts benchmarks (${startedAt})`,
     '',
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.totalMemMiB} MiB, node ${machine.node}, ${machine.platform}, load average at start ${machine.loadAvg.join(' ')}${args.quick ? ' — QUICK run' : ''}`,
   ];
-  if (args.only !== 'pipeline') {
+  if (part('codec')) {
     log('codec benchmark…');
     codec = await runCodecBench({ quick: args.quick, log });
     out.push('', codecMarkdown(codec));
@@ -75,17 +84,27 @@ async function main(): Promise<void> {
     metricsLogs = await runMetricsLogsBench({ quick: args.quick, log });
     out.push('', metricsLogsMarkdown(metricsLogs));
   }
-  if (args.only !== 'codec') {
+  if (part('pipeline')) {
     log('pipeline benchmark…');
     pipeline = await runPipelineBench({ quick: args.quick, seconds: args.seconds, rounds: args.rounds, concurrency: args.concurrency, log });
     out.push('', pipelineMarkdown(pipeline));
+  }
+  if (part('scaling')) {
+    log('worker pool scaling benchmark…');
+    scaling = await runScalingBench({ quick: args.quick, seconds: args.seconds, rounds: args.rounds, concurrency: args.concurrency, log });
+    out.push('', scalingMarkdown(scaling));
+  }
+  if (part('tailsampling')) {
+    log('tail sampling benchmark…');
+    tailSampling = await runTailSamplingBench({ quick: args.quick, seconds: args.seconds, rounds: args.rounds, concurrency: args.concurrency, log });
+    out.push('', tailSamplingMarkdown(tailSampling));
   }
   process.stdout.write(out.join('\n') + '\n');
 
   const dir = path.join(REPO_ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'latest.json');
-  const json = { startedAt, finishedAt: new Date().toISOString(), quick: args.quick, machine: { ...machine, loadAvgAtEnd: machineInfo().loadAvg }, codec: codec ?? null, metricsLogs: metricsLogs ?? null, pipeline: pipeline ?? null };
+  const json = { startedAt, finishedAt: new Date().toISOString(), quick: args.quick, machine: { ...machine, loadAvgAtEnd: machineInfo().loadAvg }, codec: codec ?? null, metricsLogs: metricsLogs ?? null, pipeline: pipeline ?? null, scaling: scaling ?? null, tailSampling: tailSampling ?? null };
   fs.writeFileSync(file, JSON.stringify(json, null, 2) + '\n');
   log(`wrote ${path.relative(process.cwd(), file)}`);
 }

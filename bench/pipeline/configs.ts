@@ -20,8 +20,8 @@ exporters:
     compression: none
 `;
 
-const service = (c: OtelcolBenchConfig, processors: string[]) => `service:
-  telemetry:
+const service = (c: OtelcolBenchConfig, processors: string[], workers?: number) => `service:
+${workers === undefined ? '' : `  workers: ${workers}\n`}  telemetry:
     logs:
       level: warn
     metrics:
@@ -65,4 +65,25 @@ export function processingConfig(c: OtelcolBenchConfig): string {
         action: delete
   batch: {}
 ${service(c, ['memory_limiter', 'attributes', 'batch'])}`;
+}
+
+/**
+ * Worker-pool scaling (bench/pipeline/scaling-bench.ts): forwarding (otlp → batch → otlphttp) or, with
+ * `processing`, otlp → attributes (upsert 1) → batch → otlphttp, with `service.workers: workers` (0 = the
+ * pipelines run on the acceptor thread, no pool).
+ */
+export function workersConfig(c: OtelcolBenchConfig, workers: number, processing = false): string {
+  if (!processing) {
+    return `${common(c)}processors:
+  batch: {}
+${service(c, ['batch'], workers)}`;
+  }
+  return `${common(c)}processors:
+  attributes:
+    actions:
+      - key: bench.pipeline
+        value: scaling
+        action: upsert
+  batch: {}
+${service(c, ['attributes', 'batch'], workers)}`;
 }

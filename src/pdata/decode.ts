@@ -1052,12 +1052,18 @@ function decodeResourceSpans(start: number, end: number): void {
  * Decode an ExportTraceServiceRequest: copy the bytes into a shared arena, validate everything, build
  * the index. Throws DecodeError on malformed input.
  */
-export function decodeRequest(bytes: Uint8Array, wantEager: boolean): Parts {
+export function decodeRequest(bytes: Uint8Array, wantEager: boolean, adopt = false): Parts {
   const len = bytes.length;
   if (len > 0x7fffffff) throw new DecodeError('request larger than 2 GiB');
-  const arena = new Arena(len + (len >>> 3) + 64, len);
-  arena.u8.set(bytes);
-  copyStats.arenaBytes += len;
+  let arena: Arena;
+  if (adopt && bytes.buffer instanceof SharedArrayBuffer && bytes.byteOffset === 0) {
+    // The caller hands its SharedArrayBuffer over (TraceBatch.decode's `adopt`): no copy.
+    arena = new Arena(0, len, bytes.buffer);
+  } else {
+    arena = new Arena(len + (len >>> 3) + 64, len);
+    arena.u8.set(bytes);
+    copyStats.arenaBytes += len;
+  }
   b = arena.u8;
   eager = wantEager;
   attrCount = 0;

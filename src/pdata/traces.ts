@@ -87,6 +87,11 @@ export interface TraceBatchTransfer {
 export interface DecodeOptions {
   /** Parse every attribute, event, link and string into columns now (benchmarks, tests). Default: lazy. */
   eager?: boolean;
+  /**
+   * `bytes` is a view at offset 0 of a SharedArrayBuffer the caller gives away: the batch uses it as its arena
+   * instead of copying (the caller must not touch it afterwards). Ignored for other buffers.
+   */
+  adopt?: boolean;
 }
 
 export interface EncodeOptions {
@@ -116,7 +121,7 @@ export class TraceBatch extends BatchBase implements Parts {
   /** Decode an ExportTraceServiceRequest. Throws DecodeError (OTELTS_ERR_DECODE) on malformed input. */
   static decode(bytes: Uint8Array, opts?: DecodeOptions): TraceBatch {
     if (!(bytes instanceof Uint8Array)) throw new DecodeError('request body must be bytes');
-    return new TraceBatch(decodeRequest(bytes, opts?.eager === true));
+    return new TraceBatch(decodeRequest(bytes, opts?.eager === true, opts?.adopt === true));
   }
   /** Decode an OTLP/JSON ExportTraceServiceRequest (text or UTF-8 bytes). Throws DecodeError. */
   static fromJSON(body: string | Uint8Array): TraceBatch {

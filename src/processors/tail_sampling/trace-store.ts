@@ -391,6 +391,10 @@ function encodeWrapperPart(u8: Uint8Array, msgOff: number, msgLen: number, schOf
 
 // ------------------------------------------------------------------------------------------ the store
 
+/** Staging scratch kept between decision rounds (bytes, spans): see flush(). */
+const STAGING_KEEP_BYTES = 8 * 1024 * 1024;
+const STAGING_KEEP_SPANS = 65536;
+
 export class TraceStore {
   private readonly waitMs: number;
   private readonly maxTraces: number;
@@ -884,8 +888,8 @@ export class TraceStore {
       rsLen.push(len);
       total += 1 + varintSize32(len) + len;
     }
-    // 4. write
-    const out = new Uint8Array(total);
+    // 4. write — into a SharedArrayBuffer the decoded batch adopts as its arena (no second copy)
+    const out = new Uint8Array(new SharedArrayBuffer(total));
     let p = 0;
     let o = 0;
     for (let g = 0; g < resOrder.length; g++) {
@@ -919,7 +923,7 @@ export class TraceStore {
     }
     if (p !== total) throw new Error(`trace store: built ${p} bytes, expected ${total}`);
     releaseCopyViews();
-    const batch = TraceBatch.decode(out);
+    const batch = TraceBatch.decode(out, { adopt: true });
     // 5. the traces
     const ids = new Uint8Array(nT * 16);
     const idWords = new DataView(ids.buffer);
@@ -944,13 +948,15 @@ export class TraceStore {
       if (--ctxs.refs[c]! === 0) this.releaseCtx(c);
     }
     this.stN = this.stT = this.stPos = 0;
-    this.stBuf = new Uint8Array(0);
-    if (this.stOff.length > 256) {
+    // Scratch is reused between rounds up to a bound (fresh memory costs page faults on every round); beyond it,
+    // released. At most STAGING_KEEP_BYTES + its index arrays per store, outside bufferedBytes.
+    if (this.stBuf.length > STAGING_KEEP_BYTES) this.stBuf = new Uint8Array(0);
+    if (this.stOff.length > STAGING_KEEP_SPANS) {
       this.stOff = new Int32Array(256);
       this.stLen = new Int32Array(256);
       this.stCtx = new Int32Array(256);
     }
-    if (this.stFirst.length > 64) {
+    if (this.stFirst.length > STAGING_KEEP_SPANS) {
       this.stKey = new Uint32Array(64 * 4);
       this.stFirst = new Int32Array(64);
       this.stArrival = new Float64Array(64);
