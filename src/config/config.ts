@@ -221,6 +221,17 @@ export function validateConfig(raw: unknown, registry: Registry): ValidationResu
 
   const telemetry: TelemetryConfig = parseTelemetry(svc.telemetry, 'service.telemetry', issues);
   const workers = parseWorkersConfig(svc, issues);
+  if (workers.sharding === 'round_robin' && workers.count > 1) {
+    for (const p of pipelines.values()) {
+      const ts = p.processors.find((id) => comps.processor.get(id)?.factory.type === 'tail_sampling');
+      if (p.signal === 'traces' && ts) {
+        issues.push({
+          path: 'service.worker_sharding',
+          message: `round_robin cannot be used with the ${JSON.stringify(ts)} processor in pipeline ${JSON.stringify(p.id)}: tail sampling needs every span of a trace in one worker (use trace_id)`,
+        });
+      }
+    }
+  }
 
   return {
     config: {

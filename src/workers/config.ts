@@ -7,18 +7,24 @@
 //     worker_inflight_mib: 64   # bytes of batches handed to one worker and not yet accepted by its pipelines;
 //                               # beyond it the receivers refuse (gRPC RESOURCE_EXHAUSTED + RetryInfo,
 //                               # HTTP 429 + Retry-After)
+//     worker_sharding: trace_id # trace_id (default): a trace's spans always meet in one worker (and a metric
+//                               # stream's points); round_robin: whole batches in turn, no split — for gateways
+//                               # that only forward (no tail_sampling): splitting a request by trace id costs a
+//                               # copy of every span on the acceptor (docs/PERFORMANCE.md, worker pool scaling)
 
 import * as os from 'node:os';
 import type { ConfigIssue } from '../errors';
 import { join, show } from '../config/schema';
 
-export const SERVICE_WORKER_KEYS = ['workers', 'worker_inflight_mib'] as const;
+export const SERVICE_WORKER_KEYS = ['workers', 'worker_inflight_mib', 'worker_sharding'] as const;
 
 export interface WorkersConfig {
   /** Worker threads (0: no pool). */
   readonly count: number;
   /** Bound on in-flight bytes per worker. */
   readonly inflightBytes: number;
+  /** How batches are spread over the workers. */
+  readonly sharding: 'trace_id' | 'round_robin';
 }
 
 export function defaultWorkerCount(): number {
@@ -45,5 +51,12 @@ export function parseWorkersConfig(svc: Record<string, unknown>, issues: ConfigI
       issues.push({ path: join('service', 'worker_inflight_mib'), message: `expected a positive integer, got ${show(m)}` });
     } else mib = m;
   }
-  return { count, inflightBytes: mib * 1024 * 1024 };
+  let sharding: WorkersConfig['sharding'] = 'trace_id';
+  const sh = svc.worker_sharding;
+  if (sh !== undefined && sh !== null) {
+    if (sh !== 'trace_id' && sh !== 'round_robin') {
+      issues.push({ path: join('service', 'worker_sharding'), message: `expected trace_id or round_robin, got ${show(sh)}` });
+    } else sharding = sh;
+  }
+  return { count, inflightBytes: mib * 1024 * 1024, sharding };
 }

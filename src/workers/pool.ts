@@ -46,6 +46,8 @@ type PiscinaWorkerLike = { id: number; terminating: boolean; destroyed: boolean 
 export class WorkerPool {
   readonly size: number;
   private readonly inflightLimit: number;
+  /** service.worker_sharding: round_robin — whole batches in turn, never split. */
+  private readonly roundRobin: boolean;
   private readonly inflight: Float64Array;
   /** Worker thread id holding each shard slot (0: none); shared with the workers, which claim slots (protocol.ts). */
   private readonly slotsBuf: SharedArrayBuffer;
@@ -66,6 +68,7 @@ export class WorkerPool {
     const w = opts.config.service.workers;
     this.size = Math.max(1, w.count);
     this.inflightLimit = w.inflightBytes;
+    this.roundRobin = w.sharding === 'round_robin';
     this.inflight = new Float64Array(this.size);
     this.slotsBuf = new SharedArrayBuffer(4 * this.size);
     this.slots = new Int32Array(this.slotsBuf);
@@ -158,7 +161,7 @@ export class WorkerPool {
   /** Hand `batch` to the workers of its shards; settles when every part was accepted (or one failed). */
   dispatch(rid: string, signal: Signal, batch: PdataBatch): Promise<void> {
     if (!this.accepting) return Promise.reject(new ShutdownError());
-    const parts = shardBatch(batch, this.size, this.rr);
+    const parts = this.roundRobin ? [{ shard: this.rr.pick(this.size), batch }] : shardBatch(batch, this.size, this.rr);
     const sizes = parts.map((p) => p.batch.byteSize);
     for (let i = 0; i < parts.length; i++) {
       const k = parts[i]!.shard;
