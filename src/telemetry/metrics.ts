@@ -35,6 +35,16 @@ export interface FamilySnapshot {
   series: Array<{ labels: Labels; value: number; buckets?: number[]; counts?: number[]; sum?: number; count?: number }>;
 }
 
+/** A counter's or gauge's value now (an observable gauge is read; one that throws reads NaN). */
+function current(s: Series): number {
+  if (!s.read) return s.value;
+  try {
+    return s.read();
+  } catch {
+    return NaN;
+  }
+}
+
 function labelKey(labels: Labels): string {
   return Object.keys(labels)
     .sort()
@@ -77,15 +87,7 @@ export class MetricRegistry implements Meter {
         if (fam.kind === 'histogram') {
           series.push({ labels: s.labels, value: 0, buckets: [...s.buckets!], counts: [...s.counts!], sum: s.sum!, count: s.count! });
         } else {
-          let v = s.value;
-          if (s.read) {
-            try {
-              v = s.read();
-            } catch {
-              v = NaN;
-            }
-          }
-          series.push({ labels: s.labels, value: v });
+          series.push({ labels: s.labels, value: current(s) });
         }
       }
       out.push({ name: fam.name, help: fam.help, kind: fam.kind, series });
@@ -124,14 +126,7 @@ export class MetricRegistry implements Meter {
       if (fam.kind !== f.kind) return;
       const labels = local ? s.labels : { ...this.constLabels, ...s.labels };
       const key = labelKey(labels);
-      let v = s.value;
-      if (s.read) {
-        try {
-          v = s.read();
-        } catch {
-          v = NaN;
-        }
-      }
+      const v = current(s);
       const cur = fam.series.get(key);
       if (!cur) {
         fam.series.set(key, f.kind === 'histogram'
@@ -245,15 +240,7 @@ export class MetricRegistry implements Meter {
           out.push(`${fam.name}_sum${renderLabels(s.labels)} ${fmt(s.sum!)}`);
           out.push(`${fam.name}_count${renderLabels(s.labels)} ${s.count}`);
         } else {
-          let v = s.value;
-          if (s.read) {
-            try {
-              v = s.read();
-            } catch {
-              v = NaN;
-            }
-          }
-          out.push(`${expName}${renderLabels(s.labels)} ${fmt(v)}`);
+          out.push(`${expName}${renderLabels(s.labels)} ${fmt(current(s))}`);
         }
       }
     }
