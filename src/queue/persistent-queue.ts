@@ -59,6 +59,8 @@ export class PersistentQueue<T> {
   private head = 0;
   private used = 0;
   private active = 0;
+  /** Requests handed to a consumer whose `done` (and delete) has not completed yet. */
+  private inflight = 0;
   private stopped = false;
   private spaceWaiters: Array<() => void> = [];
   private idleWaiters: Array<() => void> = [];
@@ -187,28 +189,29 @@ export class PersistentQueue<T> {
       if (item === undefined) return;
     }
     let finished = false;
-    await new Promise<void>((resolveDispatch) => {
-      const done: Done = (err) => {
-        if (finished) return;
-        finished = true;
-        // Failed while shutting down: keep it for the next start rather than drop it.
-        const keep = err !== undefined && this.stopped;
-        const del = keep ? Promise.resolve() : this.store!.delete([entry.seq]).catch((e: unknown) => {
-          this.opts.logger.warn('Cannot delete a sent record from the persistent queue (it will be sent again after a restart)', { error: e instanceof Error ? e.message : String(e) });
-        });
-        void del.then(() => {
-          this.release(entry.size);
-          resolveDispatch();
-        });
-      };
-      let p: Promise<void>;
-      try {
-        p = this.opts.consume(item!, done);
-      } catch (e) {
-        p = Promise.reject(e);
-      }
-      p.then(() => undefined, (e) => done(e));
-    });
+    this.inflight++;
+    const done: Done = (err) => {
+      if (finished) return;
+      finished = true;
+      // Failed while shutting down: keep it for the next start rather than drop it.
+      const keep = err !== undefined && this.stopped;
+      const del = keep ? Promise.resolve() : this.store!.delete([entry.seq]).catch((e: unknown) => {
+        this.opts.logger.warn('Cannot delete a sent record from the persistent queue (it will be sent again after a restart)', { error: e instanceof Error ? e.message : String(e) });
+      });
+      void del.then(() => {
+        this.inflight--;
+        this.release(entry.size);
+      });
+    };
+    let p: Promise<void>;
+    try {
+      p = this.opts.consume(item!, done);
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    // As in the memory queue, the consumer slot frees when consume() settles (the batcher takes a request at once
+    // and reports done after its batch is sent); the record is deleted when done reports the outcome.
+    await p.then(() => undefined, (e) => done(e));
   }
 
   /** Read and decode a recovered record (with the next few, to read in pages). */
@@ -238,7 +241,7 @@ export class PersistentQueue<T> {
   }
 
   private checkIdle(): void {
-    if (this.active === 0 && (this.stopped || this.head >= this.entries.length)) {
+    if (this.active === 0 && this.inflight === 0 && (this.stopped || this.head >= this.entries.length)) {
       const ws = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of ws) w();
