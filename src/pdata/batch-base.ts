@@ -56,6 +56,15 @@ export abstract class BatchBase implements BaseParts {
     if (fromColumns) this.parseAll();
     return this.encodeParts(fromColumns);
   }
+  /**
+   * The Export*ServiceRequest protobuf as a view when the batch is untouched (its original bytes in the shared
+   * arena: read it before the batch is modified or handed off, never write to it), else a fresh encode().
+   * For callers that copy the bytes anyway (the persistent queue's record) — one copy less than encode().
+   */
+  encodeView(): Uint8Array {
+    if (isPristine(this)) return this.arena.u8.subarray(0, this.origLen);
+    return this.encode();
+  }
   /** Parse every attribute list (and every nested row) into the tables (what `{eager: true}` does at decode). */
   abstract parseAll(): void;
   /** The signal's encoder (encode.ts, logs-encode.ts, metrics-encode.ts). */

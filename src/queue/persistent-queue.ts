@@ -35,7 +35,7 @@ export interface PersistentQueueOptions<T> {
   blockOnOverflow: boolean;
   /** Opens the store (at start: the storage extension is only reachable then). */
   open(): Promise<QueueStore>;
-  /** The request as an Export*ServiceRequest. */
+  /** The request as an Export*ServiceRequest (copied at once: may be a view of the request's memory). */
   encode(item: T): Uint8Array;
   decode(bytes: Uint8Array): T;
   itemCount(item: T): number;

@@ -68,7 +68,10 @@ export interface ExporterHelperOptions<T> {
   byteSize(data: T): number;
   /** Needed when sending_queue.batch is set. */
   batchOps?: BatchOps<T>;
-  /** Needed when sending_queue.storage is set: the request as bytes and back (the persistent queue stores it). */
+  /**
+   * Needed when sending_queue.storage is set: the request as bytes and back (the persistent queue stores it; the
+   * bytes from encode are copied at once and may be a view of the request's own memory).
+   */
   codec?: { encode(data: T): Uint8Array; decode(bytes: Uint8Array): T };
   /** The exporter's own start (open clients) — runs before the queue starts. */
   start?(host: Host): Promise<void>;
@@ -396,7 +399,7 @@ abstract class HelperExporterBase<S extends Signal> implements Component {
       itemCount: (b) => b.itemCount,
       byteSize: (b) => b.byteSize,
       batchOps: batchOpsFor(signal),
-      codec: { encode: (b) => b.encode(), decode: (bytes) => otlpSignal(signal).decode(bytes) as BatchOf<S> },
+      codec: { encode: (b) => b.encodeView(), decode: (bytes) => otlpSignal(signal).decode(bytes) as BatchOf<S> },
     });
   }
   start(host: Host): Promise<void> {
