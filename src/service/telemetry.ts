@@ -51,21 +51,24 @@ export function createServiceRegistry(resource: Record<string, string>): MetricR
  * Register the process metrics (Go names, `otelcol_` prefix). Returns a function to call before each scrape: the
  * registry only has push counters, so the cumulative counters are advanced to their current value then.
  *
- * otelcol_process_runtime_heap_alloc_bytes is V8's used heap; otelcol_process_runtime_total_alloc_bytes
+ * Names as the Go collector's Prometheus endpoint shows them (its OTel Prometheus exporter appends the unit:
+ * process_uptime [s] → otelcol_process_uptime_seconds_total, process_memory_rss [By] → _memory_rss_bytes).
+ * otelcol_process_runtime_heap_alloc_bytes is V8's used heap — of every thread: each worker adds its own heap
+ * to its snapshot and the acceptor sums them; otelcol_process_runtime_total_alloc_bytes
  * (cumulative bytes allocated — V8 does not expose it) is approximated as the sum of heap growth seen between
  * samples, a lower bound; otelcol_process_runtime_total_sys_memory_bytes is V8's total heap + external memory.
  */
 export function registerProcessMetrics(reg: MetricRegistry): () => void {
   const startedAt = performance.now();
-  const uptime = reg.counter('otelcol_process_uptime', 'Uptime of the process', {});
+  const uptime = reg.counter('otelcol_process_uptime_seconds', 'Uptime of the process', {});
   const cpu = reg.counter('otelcol_process_cpu_seconds', 'Total CPU user and system time in seconds', {});
   const totalAlloc = reg.counter(
     'otelcol_process_runtime_total_alloc_bytes',
     'Cumulative bytes allocated for heap objects (approximation: heap growth between samples)',
     {},
   );
-  reg.observableGauge('otelcol_process_memory_rss', 'Total physical memory (resident set size)', {}, () => process.memoryUsage.rss());
-  reg.observableGauge('otelcol_process_runtime_heap_alloc_bytes', 'Bytes of allocated heap objects', {}, () => v8.getHeapStatistics().used_heap_size);
+  reg.observableGauge('otelcol_process_memory_rss_bytes', 'Total physical memory (resident set size)', {}, () => process.memoryUsage.rss());
+  registerHeapGauge(reg);
   reg.observableGauge('otelcol_process_runtime_total_sys_memory_bytes', 'Total bytes of memory obtained from the OS (V8 heap + external)', {}, () => {
     const h = v8.getHeapStatistics();
     return h.total_heap_size + h.external_memory;
@@ -85,6 +88,11 @@ export function registerProcessMetrics(reg: MetricRegistry): () => void {
     if (heap > lastHeap) totalAlloc.add(heap - lastHeap);
     lastHeap = heap;
   };
+}
+
+/** otelcol_process_runtime_heap_alloc_bytes of this thread (main and every worker register it; series sum). */
+export function registerHeapGauge(reg: MetricRegistry): void {
+  reg.observableGauge('otelcol_process_runtime_heap_alloc_bytes', 'Bytes of allocated heap objects (all threads)', {}, () => v8.getHeapStatistics().used_heap_size);
 }
 
 /** HTTP servers exposing a MetricRegistry as Prometheus text at GET /metrics. */

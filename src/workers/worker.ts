@@ -15,7 +15,7 @@ import { factories as componentFactories } from '../components';
 import { validateConfigOrThrow } from '../config/config';
 import { Registry } from '../service/registry';
 import { Service } from '../service/service';
-import { createServiceLogger } from '../service/telemetry';
+import { createServiceLogger, registerHeapGauge } from '../service/telemetry';
 import { MetricRegistry } from '../telemetry/metrics';
 import { copyStats } from '../pdata/layout';
 import type { TraceBatch } from '../pdata/traces';
@@ -24,6 +24,7 @@ import { fromTransfer, toWireError, type ChannelMessage, type Task, type TaskRes
 
 const data = workerData as WorkerData;
 const metrics = new MetricRegistry();
+registerHeapGauge(metrics);
 const source = `worker-${threadId}`;
 /** This worker's shard: the first free slot, claimed atomically (a replacement takes the slot of the worker it replaces). */
 const slots = new Int32Array(data.slots);

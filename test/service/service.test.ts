@@ -288,9 +288,9 @@ service:
   assert.match(res.type, /^text\/plain; version=0\.0\.4/);
   const line = (name: string) => res.body.split('\n').find((l) => l.startsWith(name + '{'));
   for (const name of [
-    'otelcol_process_uptime_total',
+    'otelcol_process_uptime_seconds_total',
     'otelcol_process_cpu_seconds_total',
-    'otelcol_process_memory_rss',
+    'otelcol_process_memory_rss_bytes',
     'otelcol_process_runtime_heap_alloc_bytes',
     'otelcol_process_runtime_total_alloc_bytes_total',
   ]) {
@@ -300,7 +300,7 @@ service:
     assert.match(l, /service_name="otelcol-ts"/);
     assert.match(l, /service_version="9\.9\.9"/);
   }
-  assert.ok(Number(line('otelcol_process_memory_rss')!.split(' ').pop()) > 1e6, 'rss is a real number of bytes');
+  assert.ok(Number(line('otelcol_process_memory_rss_bytes')!.split(' ').pop()) > 1e6, 'rss is a real number of bytes');
   assert.match(line('otelcol_receiver_accepted_spans_total')!, /receiver="fakerecv".* 3$/);
   assert.equal((await get(addr.port, '/other')).status, 404);
   await svc.shutdown();

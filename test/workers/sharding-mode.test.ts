@@ -74,3 +74,19 @@ test('worker_sharding: round_robin with tail_sampling is refused at load; bad va
   const ok = validateConfig(parse(yaml('trace_id', '[tail_sampling]')), new Registry(factories));
   assert.deepEqual(ok.issues, []);
 });
+
+test('otelcol_process_runtime_heap_alloc_bytes counts every thread: the workers add their heaps', async () => {
+  const raw = parse(yaml('trace_id')) as { service: { telemetry: Record<string, unknown> } };
+  raw.service.telemetry = { logs: { level: 'warn' }, metrics: { readers: [{ pull: { exporter: { prometheus: { host: '127.0.0.1', port: 0 } } } }] } };
+  const service = new Service({ config: validateConfigOrThrow(raw, new Registry(factories)), mode: 'pool' });
+  await service.start();
+  try {
+    await service.metrics.refresh();
+    const total = service.metrics.value('otelcol_process_runtime_heap_alloc_bytes');
+    const mainOnly = require('node:v8').getHeapStatistics().used_heap_size as number;
+    // Two worker isolates hold at least a few MB of heap each (the compiled components).
+    assert.ok(total > mainOnly + 2 * 1024 * 1024, `summed heap ${total} > main thread heap ${mainOnly} + the workers'`);
+  } finally {
+    await service.shutdown();
+  }
+});
