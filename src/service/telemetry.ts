@@ -12,6 +12,7 @@ import type { Logger } from '../component/types';
 import type { PullEndpoint, TelemetryConfig } from '../config/telemetry';
 import { MetricRegistry } from '../telemetry/metrics';
 import { createLogger } from '../telemetry/logger';
+import { registerEventLoopMetrics } from '../telemetry/event-loop';
 
 export const SERVICE_NAME = 'otelcol-ts';
 
@@ -69,6 +70,7 @@ export function registerProcessMetrics(reg: MetricRegistry): () => void {
   );
   reg.observableGauge('otelcol_process_memory_rss_bytes', 'Total physical memory (resident set size)', {}, () => process.memoryUsage.rss());
   registerHeapGauge(reg);
+  registerEventLoopMetrics(reg, 'main');
   reg.observableGauge('otelcol_process_runtime_total_sys_memory_bytes', 'Total bytes of memory obtained from the OS (V8 heap + external)', {}, () => {
     const h = v8.getHeapStatistics();
     return h.total_heap_size + h.external_memory;

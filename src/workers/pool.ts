@@ -49,6 +49,8 @@ export class WorkerPool {
   /** service.worker_sharding: round_robin — whole batches in turn, never split. */
   private readonly roundRobin: boolean;
   private readonly inflight: Float64Array;
+  /** Tasks handed to each worker and not finished (its queue depth). */
+  private readonly inflightTasks: Int32Array;
   /** Worker thread id holding each shard slot (0: none); shared with the workers, which claim slots (protocol.ts). */
   private readonly slotsBuf: SharedArrayBuffer;
   private readonly slots: Int32Array;
@@ -70,10 +72,12 @@ export class WorkerPool {
     this.inflightLimit = w.inflightBytes;
     this.roundRobin = w.sharding === 'round_robin';
     this.inflight = new Float64Array(this.size);
+    this.inflightTasks = new Int32Array(this.size);
     this.slotsBuf = new SharedArrayBuffer(4 * this.size);
     this.slots = new Int32Array(this.slotsBuf);
     const m = opts.metrics;
     for (let k = 0; k < this.size; k++) {
+      m.observableGauge('otelcol_worker_inflight_batches', 'Batches handed to the worker and not yet accepted by its pipelines (queue depth)', { worker: String(k) }, () => this.inflightTasks[k]!);
       m.observableGauge('otelcol_worker_inflight_bytes', 'Bytes of batches handed to the worker and not yet accepted by its pipelines', { worker: String(k) }, () => this.inflight[k]!);
     }
     m.observableGauge('otelcol_worker_inflight_limit_bytes', 'Bound on in-flight bytes per worker (service.worker_inflight_mib)', {}, () => this.inflightLimit);
@@ -176,9 +180,11 @@ export class WorkerPool {
       const { shard, batch: b } = parts[i]!;
       const size = sizes[i]!;
       this.inflight[shard]! += size;
+      this.inflightTasks[shard]!++;
       const transfer = (b as AnyBatch).toTransfer();
       const p = this.run({ op: 'consume', shard, receiver: rid, signal, batch: transfer }).finally(() => {
         this.inflight[shard]! -= size;
+        this.inflightTasks[shard]!--;
       });
       runs.push(p);
     }

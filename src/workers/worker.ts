@@ -18,6 +18,7 @@ import { Service } from '../service/service';
 import { createServiceLogger, registerHeapGauge } from '../service/telemetry';
 import { MetricRegistry } from '../telemetry/metrics';
 import { copyStats } from '../pdata/layout';
+import { registerEventLoopMetrics } from '../telemetry/event-loop';
 import type { TraceBatch } from '../pdata/traces';
 import type { CollectorConfig } from '../config/config';
 import { fromTransfer, toWireError, type ChannelMessage, type Task, type TaskResult, type WireError, type WorkerData } from './protocol';
@@ -61,6 +62,7 @@ async function init(): Promise<WireError | undefined> {
     const config = validateConfigOrThrow(data.raw, new Registry(componentFactories));
     divideQueues(config, data.workers);
     if (shardIndex < 0) throw new Error(`worker thread ${threadId} found no free shard slot`);
+    registerEventLoopMetrics(metrics, `worker-${shardIndex}`);
     const logger = createServiceLogger(config.service.telemetry).child({ 'otelcol.worker.thread': threadId, 'otelcol.worker': shardIndex });
     service = new Service({ config, logger, metrics, buildInfo: data.buildInfo, mode: 'worker', worker: { index: shardIndex, count: data.workers } });
     await service.start();

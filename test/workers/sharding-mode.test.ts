@@ -86,6 +86,13 @@ test('otelcol_process_runtime_heap_alloc_bytes counts every thread: the workers 
     const mainOnly = require('node:v8').getHeapStatistics().used_heap_size as number;
     // Two worker isolates hold at least a few MB of heap each (the compiled components).
     assert.ok(total > mainOnly + 2 * 1024 * 1024, `summed heap ${total} > main thread heap ${mainOnly} + the workers'`);
+    // Every thread reports its event loop; the pool reports each worker's queue depth.
+    const text = service.metrics.renderPrometheus();
+    for (const thread of ['main', 'worker-0', 'worker-1']) {
+      assert.match(text, new RegExp(`otelcol_thread_event_loop_utilization\\{[^}]*thread="${thread}"`), `utilization of ${thread}`);
+      assert.match(text, new RegExp(`otelcol_thread_event_loop_delay_seconds\\{[^}]*quantile="0.99"[^}]*thread="${thread}"`), `delay of ${thread}`);
+    }
+    for (const w of ['0', '1']) assert.match(text, new RegExp(`otelcol_worker_inflight_batches\\{[^}]*worker="${w}"[^}]*\\} 0`), `queue depth of worker ${w}`);
   } finally {
     await service.shutdown();
   }
