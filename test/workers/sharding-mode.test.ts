@@ -90,7 +90,7 @@ test('otelcol_process_runtime_heap_alloc_bytes counts every thread: the workers 
     const text = service.metrics.renderPrometheus();
     for (const thread of ['main', 'worker-0', 'worker-1']) {
       assert.match(text, new RegExp(`otelcol_thread_event_loop_utilization\\{[^}]*thread="${thread}"`), `utilization of ${thread}`);
-      assert.match(text, new RegExp(`otelcol_thread_event_loop_delay_seconds\\{[^}]*quantile="0.99"[^}]*thread="${thread}"`), `delay of ${thread}`);
+      assert.match(text, new RegExp(`otelcol_thread_event_loop_delay_seconds\\{[^}]*stat="p99"[^}]*thread="${thread}"`), `delay of ${thread}`);
     }
     for (const w of ['0', '1']) assert.match(text, new RegExp(`otelcol_worker_inflight_batches\\{[^}]*worker="${w}"[^}]*\\} 0`), `queue depth of worker ${w}`);
   } finally {
