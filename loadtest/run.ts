@@ -63,7 +63,7 @@ const TRACE_EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Expor
 const ROOT = path.resolve(__dirname, '..', '..');
 
 /** A gRPC OTLP sink counting spans (no decode beyond the framing). */
-async function startSink(): Promise<{ port: number; spans: () => number; close: () => Promise<void> }> {
+export async function startSink(): Promise<{ port: number; spans: () => number; close: () => Promise<void> }> {
   let spans = 0;
   const server = new grpc.Server({ 'grpc.max_receive_message_length': -1 });
   server.addService(
