@@ -25,6 +25,8 @@ import type { Done, Sized } from '../exporters/exporterhelper/queue';
 import type { QueueStore } from './store';
 
 export const RECORD_VERSION = 1;
+/** Recovered records read per store read while resending them after a restart. */
+const READ_AHEAD = 32;
 const SIGNAL_CODE: Record<Signal, number> = { traces: 0, metrics: 1, logs: 2 };
 
 export interface PersistentQueueOptions<T> {
@@ -65,6 +67,9 @@ export class PersistentQueue<T> {
   private spaceWaiters: Array<() => void> = [];
   private idleWaiters: Array<() => void> = [];
   private undecodable = 0;
+  /** Seqs of records recovered at start and not loaded yet; and records read ahead for them (a page at a time). */
+  private readonly recovered = new Set<number>();
+  private readonly readAhead = new Map<number, Uint8Array>();
 
   constructor(private readonly opts: PersistentQueueOptions<T>) {}
 
@@ -106,6 +111,7 @@ export class PersistentQueue<T> {
         }
         const size = sizeFor(this.opts.sizer, h.items, r.data.length);
         this.entries.push({ seq: r.seq, size, item: undefined });
+        this.recovered.add(r.seq);
         this.used += size;
         recovered++;
       }
@@ -216,9 +222,18 @@ export class PersistentQueue<T> {
 
   /** Read and decode a recovered record (with the next few, to read in pages). */
   private async load(entry: Entry<T>): Promise<T | undefined> {
-    const recs = await this.store!.read(entry.seq - 1, 1);
-    const r = recs[0];
-    if (!r || r.seq !== entry.seq) {
+    this.recovered.delete(entry.seq);
+    let data = this.readAhead.get(entry.seq);
+    this.readAhead.delete(entry.seq);
+    if (!data) {
+      // Read a page: this record and the next recovered ones (bounded: READ_AHEAD records).
+      for (const rec of await this.store!.read(entry.seq - 1, READ_AHEAD)) {
+        if (rec.seq === entry.seq) data = rec.data;
+        else if (this.recovered.has(rec.seq)) this.readAhead.set(rec.seq, rec.data);
+      }
+    }
+    const r = data ? { seq: entry.seq, data } : undefined;
+    if (!r) {
       // Deleted meanwhile (cannot happen with one consumer per record) — nothing to send.
       this.release(entry.size);
       return undefined;
