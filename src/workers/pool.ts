@@ -28,9 +28,19 @@ import type { MetricRegistry } from '../telemetry/metrics';
 import type { BuildInfo } from '../service/telemetry';
 import { combineErrors, CONSUME_METHOD } from '../service/fanout';
 import { RoundRobin, shardBatch } from './shard';
+import { FramedTraces, frameTraces } from './frame';
 import { RemoteError, type ChannelMessage, type Task, type TaskResult, type WorkerData } from './protocol';
 
 const QUEUE_OPTIONS = Piscina.queueOptionsSymbol;
+
+/** Settle when every run settled: the first errors combined, or ok. */
+function settleAll(runs: Promise<void>[]): Promise<void> {
+  if (runs.length === 1) return runs[0]!;
+  return Promise.allSettled(runs).then((rs) => {
+    const errors = rs.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+    if (errors.length) throw combineErrors(errors);
+  });
+}
 
 export interface WorkerPoolOptions {
   config: CollectorConfig;
@@ -151,7 +161,10 @@ export class WorkerPool {
     const out: Partial<Record<Signal, object & { capabilities: { mutatesData: boolean } }>> = {};
     for (const signal of signals) {
       // The batch is handed over: the acceptor never looks at it again, so the pool may "mutate" it.
-      out[signal] = { capabilities: { mutatesData: true }, [CONSUME_METHOD[signal]]: (b: PdataBatch) => this.dispatch(rid, signal, b) };
+      const c: Record<string, unknown> = { capabilities: { mutatesData: true }, [CONSUME_METHOD[signal]]: (b: PdataBatch | FramedTraces) => this.dispatch(rid, signal, b) };
+      // Traces: receivers that hold OTLP protobuf bytes hand them over framed and cut (frame.ts), not decoded.
+      if (signal === 'traces') c.frameTraces = (bytes: Uint8Array): FramedTraces => frameTraces(bytes, this.roundRobin ? 1 : this.size);
+      out[signal] = c as object & { capabilities: { mutatesData: boolean } };
     }
     return out;
   }
@@ -163,35 +176,58 @@ export class WorkerPool {
   }
 
   /** Hand `batch` to the workers of its shards; settles when every part was accepted (or one failed). */
-  dispatch(rid: string, signal: Signal, batch: PdataBatch): Promise<void> {
+  dispatch(rid: string, signal: Signal, batch: PdataBatch | FramedTraces): Promise<void> {
     if (!this.accepting) return Promise.reject(new ShutdownError());
+    if (batch instanceof FramedTraces) return this.dispatchFramed(rid, batch);
     const parts = this.roundRobin ? [{ shard: this.rr.pick(this.size), batch }] : shardBatch(batch, this.size, this.rr);
     const sizes = parts.map((p) => p.batch.byteSize);
-    for (let i = 0; i < parts.length; i++) {
-      const k = parts[i]!.shard;
-      const cur = this.inflight[k]!;
-      if (cur > 0 && cur + sizes[i]! > this.inflightLimit) {
-        this.refused.add(1);
-        return Promise.reject(new WorkersBusyError(`worker ${k} is behind (${(cur / 1048576).toFixed(1)} MiB in flight, limit ${(this.inflightLimit / 1048576).toFixed(1)} MiB): retry later`));
-      }
-    }
+    const busy = this.reserveCheck(parts.map((p) => p.shard), sizes);
+    if (busy) return Promise.reject(busy);
     const runs: Promise<void>[] = [];
     for (let i = 0; i < parts.length; i++) {
       const { shard, batch: b } = parts[i]!;
-      const size = sizes[i]!;
-      this.inflight[shard]! += size;
-      this.inflightTasks[shard]!++;
-      const transfer = (b as AnyBatch).toTransfer();
-      const p = this.run({ op: 'consume', shard, receiver: rid, signal, batch: transfer }).finally(() => {
-        this.inflight[shard]! -= size;
-        this.inflightTasks[shard]!--;
-      });
-      runs.push(p);
+      runs.push(this.runHeld(shard, sizes[i]!, { op: 'consume', shard, receiver: rid, signal, batch: (b as AnyBatch).toTransfer() }));
     }
-    if (runs.length === 1) return runs[0]!;
-    return Promise.allSettled(runs).then((rs) => {
-      const errors = rs.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
-      if (errors.length) throw combineErrors(errors);
+    return settleAll(runs);
+  }
+
+  /** Hand the parts of a framed trace request to their workers (round_robin: the one part to the next worker). */
+  private dispatchFramed(rid: string, framed: FramedTraces): Promise<void> {
+    const parts = framed.parts;
+    if (parts.length === 0) return Promise.resolve();
+    const shards = this.roundRobin ? [this.rr.pick(this.size)] : parts.map((p) => p.shard);
+    const sizes = parts.map((p) => p.sab.byteLength);
+    const busy = this.reserveCheck(shards, sizes);
+    if (busy) return Promise.reject(busy);
+    const runs: Promise<void>[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const shard = shards[i]!;
+      const p = parts[i]!;
+      runs.push(this.runHeld(shard, sizes[i]!, { op: 'consume-traces-bytes', shard, receiver: rid, sab: p.sab, len: p.len }));
+    }
+    return settleAll(runs);
+  }
+
+  /** The refusal when a shard's worker cannot take `sizes` more bytes now (before any part is handed over). */
+  private reserveCheck(shards: readonly number[], sizes: readonly number[]): WorkersBusyError | undefined {
+    for (let i = 0; i < shards.length; i++) {
+      const k = shards[i]!;
+      const cur = this.inflight[k]!;
+      if (cur > 0 && cur + sizes[i]! > this.inflightLimit) {
+        this.refused.add(1);
+        return new WorkersBusyError(`worker ${k} is behind (${(cur / 1048576).toFixed(1)} MiB in flight, limit ${(this.inflightLimit / 1048576).toFixed(1)} MiB): retry later`);
+      }
+    }
+    return undefined;
+  }
+
+  /** Run a consume task on worker `shard`, holding `size` in-flight bytes until it settles. */
+  private runHeld(shard: number, size: number, task: Task): Promise<void> {
+    this.inflight[shard]! += size;
+    this.inflightTasks[shard]!++;
+    return this.run(task).finally(() => {
+      this.inflight[shard]! -= size;
+      this.inflightTasks[shard]!--;
     });
   }
 

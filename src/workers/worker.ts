@@ -19,7 +19,7 @@ import { createServiceLogger, registerHeapGauge } from '../service/telemetry';
 import { MetricRegistry } from '../telemetry/metrics';
 import { copyStats } from '../pdata/layout';
 import { registerEventLoopMetrics } from '../telemetry/event-loop';
-import type { TraceBatch } from '../pdata/traces';
+import { TraceBatch } from '../pdata/traces';
 import type { CollectorConfig } from '../config/config';
 import { fromTransfer, toWireError, type ChannelMessage, type Task, type TaskResult, type WireError, type WorkerData } from './protocol';
 
@@ -74,7 +74,7 @@ async function init(): Promise<WireError | undefined> {
 const ready = init();
 
 /** Returns true when the batch must be held forever (the thread is about to die with it). */
-function testHook(task: Extract<Task, { op: 'consume' }>, batch: ReturnType<typeof fromTransfer>): boolean {
+function testHook(task: Extract<Task, { op: 'consume' | 'consume-traces-bytes' }>, batch: ReturnType<typeof fromTransfer>): boolean {
   if (batch.signal !== 'traces') return false;
   const t = batch as TraceBatch;
   for (let i = 0; i < t.spanCount; i++) {
@@ -99,6 +99,13 @@ export default async function handle(task: Task): Promise<TaskResult> {
         const batch = fromTransfer(task.batch);
         if (hooks && testHook(task, batch)) await new Promise(() => undefined);
         await service!.consume(task.receiver, task.signal, batch);
+        return { ok: true };
+      }
+      case 'consume-traces-bytes': {
+        // Decoded in place: the part's buffer becomes the batch's arena (a DecodeError answers 400/INVALID_ARGUMENT).
+        const batch = TraceBatch.decode(new Uint8Array(task.sab, 0, task.len), { adopt: true });
+        if (hooks && testHook(task, batch)) await new Promise(() => undefined);
+        await service!.consume(task.receiver, 'traces', batch);
         return { ok: true };
       }
       case 'start':

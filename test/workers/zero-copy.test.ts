@@ -20,6 +20,7 @@ import { Service } from '../../src/service/service';
 import { copyStats } from '../../src/pdata';
 import { TraceBatch } from '../../src/pdata/traces';
 import { shardTraces } from '../../src/workers/shard';
+import type { FramedTraces } from '../../src/workers/frame';
 import { oracleEncodeTraces } from '../oracle/otlp-oracle';
 import { realisticRequestObject } from '../../bench/fixtures/realistic';
 
@@ -159,6 +160,34 @@ test('worker pool hand-off: one-shard batches copy nothing, split batches copy o
           { arena: 0, table: 0 },
           `worker ${k}: its part arrives without a copy`,
         );
+      }
+    }
+    assert.equal(await sentSpans(service), expectedSent, 'the workers exported exactly the spans sent');
+  });
+
+  await t.test('the receivers\' path (frame and shard): the acceptor copies the request bytes once into the parts, the workers decode them in place', async (tt) => {
+    const consumer = service.pool!.consumersFor('otlp', ['traces']).traces as unknown as { frameTraces(b: Uint8Array): FramedTraces };
+    for (const seed of [21, 22]) {
+      const { obj, spanCount } = realisticRequestObject({ spans: 512, seed });
+      const wire = oracleEncodeTraces(obj);
+      const mainBefore = snap();
+      const workersBefore = await workerSnaps(service);
+      const framed = consumer.frameTraces(wire);
+      assert.equal(framed.parts.length, 2, 'many traces: a part per worker');
+      await service.pool!.dispatch('otlp', 'traces', framed);
+      expectedSent += spanCount;
+      const mainAfter = snap();
+      const workersAfter = await workerSnaps(service);
+      const partBytes = framed.parts.reduce((a, p) => a + p.len, 0);
+      tt.diagnostic(`seed ${seed}: ${wire.length} wire bytes, parts ${partBytes} bytes; acceptor copied ${mainAfter.arena - mainBefore.arena} arena + ${mainAfter.table - mainBefore.table} table bytes`);
+      assert.deepEqual(
+        { arena: mainAfter.arena - mainBefore.arena, table: mainAfter.table - mainBefore.table },
+        { arena: partBytes, table: 0 },
+        'acceptor: one copy of the kept bytes (body → parts), no columns built',
+      );
+      assert.ok(partBytes <= 1.1 * wire.length, `parts ${partBytes} bytes <= 1.1 x ${wire.length} wire bytes`);
+      for (let k = 0; k < workersBefore.length; k++) {
+        assert.equal(workersAfter[k]!.arena - workersBefore[k]!.arena, 0, `worker ${k}: its part is decoded in place (no byte copy)`);
       }
     }
     assert.equal(await sentSpans(service), expectedSent, 'the workers exported exactly the spans sent');

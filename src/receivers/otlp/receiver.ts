@@ -16,6 +16,16 @@ import { maxRecvMsgBytes, type OtlpReceiverConfig } from './config';
 import { OtlpGrpcServer, type GrpcMethod, type UnaryResult } from './grpc-server';
 import { OtlpHttpServer, type HttpFormat, type HttpResult, type HttpRoute } from './http-server';
 import { OTLP_SIGNALS, otlpSignal, type BatchOf, type ConsumerOf, type OtlpSignal } from './signals';
+import { jsonToTraceRequest } from '../../pdata/otlp-json';
+
+/**
+ * A traces consumer that takes the request's protobuf bytes instead of a decoded batch: the worker pool's
+ * (src/workers/frame.ts: the acceptor frames and cuts the request by trace id, the workers decode their parts).
+ * What it returns is handed back to its consumeTraces; `itemCount` is what the receiver counts.
+ */
+interface FramingConsumer {
+  frameTraces?: (bytes: Uint8Array) => { readonly itemCount: number };
+}
 import {
   consumerErrorToWire,
   encodeExportResponse,
@@ -222,8 +232,11 @@ export class OtlpReceiver implements Component {
 
   // ---- any signal
 
-  private decode<S extends Signal>(spec: OtlpSignal<S>, body: Buffer, format: HttpFormat | 'grpc'): BatchOf<S> {
+  private decode<S extends Signal>(sv: Served<S>, body: Buffer, format: HttpFormat | 'grpc'): BatchOf<S> {
+    const spec = sv.spec;
     try {
+      const frame = (sv.consumer as FramingConsumer).frameTraces;
+      if (frame !== undefined) return frame(format === 'json' ? jsonToTraceRequest(body) : body) as unknown as BatchOf<S>;
       return format === 'json' ? spec.fromJSON(body) : spec.decode(body);
     } catch (e) {
       if (e instanceof OtelTsError) throw e;
@@ -265,7 +278,7 @@ export class OtlpReceiver implements Component {
     return this.tracked('grpc', body.length, async () => {
       let batch: BatchOf<S>;
       try {
-        batch = this.decode(sv.spec, body, 'grpc');
+        batch = this.decode(sv, body, 'grpc');
       } catch (e) {
         this.log.log('debug', `decode:${sv.spec.signal}:grpc`, `malformed OTLP/gRPC ${sv.spec.signal} request`, { error: (e as Error)?.message });
         return { ok: false, error: receiverErrorToWire(e) };
@@ -279,7 +292,7 @@ export class OtlpReceiver implements Component {
     return this.tracked('http', body.length, async () => {
       let batch: BatchOf<S>;
       try {
-        batch = this.decode(sv.spec, body, format);
+        batch = this.decode(sv, body, format);
       } catch (e) {
         this.log.log('debug', `decode:${sv.spec.signal}:http`, `malformed OTLP/HTTP ${sv.spec.signal} request`, { format, error: (e as Error)?.message });
         return { ok: false, error: receiverErrorToWire(e) };

@@ -1,0 +1,387 @@
+// Frame and shard (the acceptor's half of the trace path with a worker pool): walk an ExportTraceServiceRequest's
+// protobuf framing — ResourceSpans > ScopeSpans > Span — without decoding it into columns, hash each span's trace
+// id to its worker, and cut the request into one request per worker holding that worker's spans under their
+// original Resource and Scope. Each part is written straight into a SharedArrayBuffer that the worker decodes in
+// place (TraceBatch.decode with `adopt`), so a span's bytes are copied once on the acceptor (body → part) and the
+// columnar decode runs in the workers, in parallel.
+//
+// Why (docs/ARCHITECTURE.md, "Frame and shard"): decoding on the acceptor and then splitting the decoded batch
+// copied every span twice on the acceptor (into the arena, then into its shard's batch) and left the workers a
+// batch that was no longer its request's bytes. Here the acceptor does: receive, one walk, one copy.
+//
+//   * Validation on the acceptor covers the framing of the three levels the walk reads (tags, varints, lengths
+//     inside their parents, no groups): such damage answers 400 / INVALID_ARGUMENT before anything is accepted.
+//     Damage deeper inside a span (an attribute's framing, invalid UTF-8 in a key, a wrong-sized span id) is found
+//     by the worker's decode and answered the same way, but when the request was split, the other workers' parts
+//     may already have been accepted (the Go collector decodes the whole request first; documented deviation).
+//   * A request whose spans all fall in one shard is passed as is (its bytes, unknown fields included). When
+//     split, each part keeps, per ResourceSpans, the `resource` and `schema_url` fields and, per ScopeSpans, the
+//     `scope` and `schema_url` fields and its spans' bytes unchanged; other (unknown) fields of those two wrappers
+//     are dropped, like ResourceSpans/ScopeSpans left without spans.
+
+import { DecodeError } from '../errors';
+import { copyStats } from '../pdata/layout';
+import { traceIdShard } from './shard';
+
+/** One worker's part of a request: an ExportTraceServiceRequest in `sab` bytes [0, len). */
+export interface FramedPart {
+  readonly shard: number;
+  readonly sab: SharedArrayBuffer;
+  readonly len: number;
+  /** Spans in the part. */
+  readonly spans: number;
+}
+
+/**
+ * A trace request framed and cut for the pool (what a receiver hands the pool instead of a decoded TraceBatch).
+ * Looks like a batch to the receiver: `signal` and `itemCount` (span count) are what it counts.
+ */
+export class FramedTraces {
+  readonly signal = 'traces' as const;
+  constructor(
+    readonly itemCount: number,
+    readonly parts: readonly FramedPart[],
+  ) {}
+  /** Bytes the parts hold (what in-flight bounds count). */
+  get byteSize(): number {
+    let n = 0;
+    for (const p of this.parts) n += p.sab.byteLength;
+    return n;
+  }
+}
+
+/** Room left after the request bytes in a part's buffer, for the worker's in-place edits (as decode leaves). */
+function withSlack(len: number): number {
+  return len + (len >>> 3) + 64;
+}
+
+// ---- scratch tables, reused between calls (one acceptor thread)
+
+class Rows {
+  i32: Int32Array;
+  rows = 0;
+  constructor(readonly stride: number, cap: number) {
+    this.i32 = new Int32Array(stride * cap);
+  }
+  add(): number {
+    const need = (this.rows + 1) * this.stride;
+    if (need > this.i32.length) {
+      const n = new Int32Array(Math.max(need, this.i32.length * 2));
+      n.set(this.i32);
+      this.i32 = n;
+    }
+    return this.rows++ * this.stride;
+  }
+  /** Drop capacity a huge request left behind. */
+  trim(cap: number): void {
+    if (this.i32.length > this.stride * cap * 4) this.i32 = new Int32Array(this.stride * cap);
+  }
+}
+
+// resources: raw ranges of the `resource` field and the `schema_url` field (-1: absent), first scope, count
+const R_RES_S = 0, R_RES_E = 1, R_SCH_S = 2, R_SCH_E = 3, R_FIRST = 4, R_N = 5, R_STRIDE = 6;
+// scopes: raw ranges of `scope` and `schema_url`, first span, count
+const C_SC_S = 0, C_SC_E = 1, C_SCH_S = 2, C_SCH_E = 3, C_FIRST = 4, C_N = 5, C_STRIDE = 6;
+// spans: raw range of the whole `spans` field (tag + length + content), shard
+const S_S = 0, S_E = 1, S_SHARD = 2, S_STRIDE = 3;
+
+const RES = new Rows(R_STRIDE, 64);
+const SCO = new Rows(C_STRIDE, 64);
+const SPA = new Rows(S_STRIDE, 4096);
+/** Per scope, the content length of its part for the shard being written. */
+let ssLen = new Int32Array(64);
+
+// ---- the walk
+
+let buf: Uint8Array = new Uint8Array(0);
+let pos = 0;
+
+function fail(what: string): never {
+  throw new DecodeError(`malformed protobuf request: ${what} at byte ${pos}`);
+}
+
+function varint(end: number): number {
+  if (pos >= end) fail('truncated varint');
+  let b = buf[pos++]!;
+  if (b < 0x80) return b;
+  let v = b & 0x7f;
+  let mul = 128;
+  for (let i = 1; i < 10; i++) {
+    if (pos >= end) fail('truncated varint');
+    b = buf[pos++]!;
+    v += (b & 0x7f) * mul;
+    if (b < 0x80) return v;
+    mul *= 128;
+  }
+  return fail('varint longer than 10 bytes');
+}
+
+/** Read a length prefix at pos (after the tag) and check it fits before `end`; returns the content end. */
+function lenEnd(end: number): number {
+  const n = varint(end);
+  if (n > end - pos) fail('length beyond its message');
+  return pos + n;
+}
+
+/** Skip the value of a field of wire type wt (pos after the tag). */
+function skip(wt: number, end: number): void {
+  switch (wt) {
+    case 0:
+      varint(end);
+      return;
+    case 1:
+      if (end - pos < 8) fail('truncated fixed64');
+      pos += 8;
+      return;
+    case 2:
+      pos = lenEnd(end);
+      return;
+    case 5:
+      if (end - pos < 4) fail('truncated fixed32');
+      pos += 4;
+      return;
+    default:
+      fail(`wire type ${wt} not allowed`);
+  }
+}
+
+function tag(end: number): number {
+  const t = varint(end);
+  if (t < 8) fail('field number 0');
+  return t;
+}
+
+/** A span's shard: its trace_id (field 1, 16 bytes) hashed; no trace id: shard 0. Leaves pos at `end`. */
+function spanShard(end: number, n: number): number {
+  // Fast path: the SDKs write trace_id first.
+  if (buf[pos] === 0x0a && buf[pos + 1] === 16 && end - pos >= 18) {
+    const k = traceIdShard(buf, pos + 2, n);
+    pos = end;
+    return k;
+  }
+  let shard = 0;
+  while (pos < end) {
+    const t = tag(end);
+    if (t === 0x0a) {
+      const e = lenEnd(end);
+      if (e - pos === 16) shard = traceIdShard(buf, pos, n);
+      pos = e;
+    } else skip(t & 7, end);
+  }
+  return shard;
+}
+
+function walkScope(end: number, n: number): void {
+  const cb = SCO.add();
+  const c = SCO.i32;
+  c[cb + C_SC_S] = c[cb + C_SCH_S] = -1;
+  c[cb + C_SC_E] = c[cb + C_SCH_E] = -1;
+  c[cb + C_FIRST] = SPA.rows;
+  let count = 0;
+  while (pos < end) {
+    const t0 = pos;
+    const t = tag(end);
+    if (t === 0x12) {
+      const e = lenEnd(end);
+      const sb = SPA.add();
+      const s = SPA.i32;
+      s[sb + S_S] = t0;
+      s[sb + S_E] = e;
+      s[sb + S_SHARD] = spanShard(e, n);
+      count++;
+    } else if (t === 0x0a || t === 0x1a) {
+      const e = lenEnd(end);
+      const c2 = SCO.i32;
+      if (t === 0x0a) {
+        c2[cb + C_SC_S] = t0;
+        c2[cb + C_SC_E] = e;
+      } else {
+        c2[cb + C_SCH_S] = t0;
+        c2[cb + C_SCH_E] = e;
+      }
+      pos = e;
+    } else skip(t & 7, end);
+  }
+  SCO.i32[cb + C_N] = count;
+}
+
+function walkResource(end: number, n: number): void {
+  const rb = RES.add();
+  const r = RES.i32;
+  r[rb + R_RES_S] = r[rb + R_SCH_S] = -1;
+  r[rb + R_RES_E] = r[rb + R_SCH_E] = -1;
+  r[rb + R_FIRST] = SCO.rows;
+  let count = 0;
+  while (pos < end) {
+    const t0 = pos;
+    const t = tag(end);
+    if (t === 0x12) {
+      const e = lenEnd(end);
+      walkScope(e, n);
+      count++;
+    } else if (t === 0x0a || t === 0x1a) {
+      const e = lenEnd(end);
+      const r2 = RES.i32;
+      if (t === 0x0a) {
+        r2[rb + R_RES_S] = t0;
+        r2[rb + R_RES_E] = e;
+      } else {
+        r2[rb + R_SCH_S] = t0;
+        r2[rb + R_SCH_E] = e;
+      }
+      pos = e;
+    } else skip(t & 7, end);
+  }
+  RES.i32[rb + R_N] = count;
+}
+
+function varintSize(v: number): number {
+  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+}
+
+function putVarint(out: Uint8Array, p: number, v: number): number {
+  while (v >= 0x80) {
+    out[p++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  out[p++] = v;
+  return p;
+}
+
+function range(s: number, e: number): number {
+  return s < 0 ? 0 : e - s;
+}
+
+/** Bytes of shard k's request (and ssLen[] per scope); 0 when the shard has no span. */
+function partSize(k: number): number {
+  const r = RES.i32, c = SCO.i32, s = SPA.i32;
+  let total = 0;
+  for (let ri = 0; ri < RES.rows; ri++) {
+    const rb = ri * R_STRIDE;
+    let rsLen = 0;
+    let any = false;
+    for (let ci = r[rb + R_FIRST]!, ce = ci + r[rb + R_N]!; ci < ce; ci++) {
+      const cb = ci * C_STRIDE;
+      let len = 0;
+      for (let si = c[cb + C_FIRST]!, se = si + c[cb + C_N]!; si < se; si++) {
+        const sb = si * S_STRIDE;
+        if (s[sb + S_SHARD] === k) len += s[sb + S_E]! - s[sb + S_S]!;
+      }
+      if (len === 0) {
+        ssLen[ci] = -1;
+        continue;
+      }
+      any = true;
+      len += range(c[cb + C_SC_S]!, c[cb + C_SC_E]!) + range(c[cb + C_SCH_S]!, c[cb + C_SCH_E]!);
+      ssLen[ci] = len;
+      rsLen += 1 + varintSize(len) + len;
+    }
+    if (!any) continue;
+    rsLen += range(r[rb + R_RES_S]!, r[rb + R_RES_E]!) + range(r[rb + R_SCH_S]!, r[rb + R_SCH_E]!);
+    total += 1 + varintSize(rsLen) + rsLen;
+  }
+  return total;
+}
+
+/** Write shard k's request (sizes from partSize(k)) into out; returns the bytes written. */
+function writePart(k: number, out: Uint8Array): number {
+  const r = RES.i32, c = SCO.i32, s = SPA.i32;
+  let p = 0;
+  const copy = (from: number, to: number): void => {
+    if (from < 0 || to <= from) return;
+    out.set(buf.subarray(from, to), p);
+    p += to - from;
+  };
+  for (let ri = 0; ri < RES.rows; ri++) {
+    const rb = ri * R_STRIDE;
+    const first = r[rb + R_FIRST]!, last = first + r[rb + R_N]!;
+    let rsLen = 0;
+    for (let ci = first; ci < last; ci++) if (ssLen[ci]! >= 0) rsLen += 1 + varintSize(ssLen[ci]!) + ssLen[ci]!;
+    if (rsLen === 0) continue;
+    rsLen += range(r[rb + R_RES_S]!, r[rb + R_RES_E]!) + range(r[rb + R_SCH_S]!, r[rb + R_SCH_E]!);
+    out[p++] = 0x0a;
+    p = putVarint(out, p, rsLen);
+    copy(r[rb + R_RES_S]!, r[rb + R_RES_E]!);
+    for (let ci = first; ci < last; ci++) {
+      const len = ssLen[ci]!;
+      if (len < 0) continue;
+      const cb = ci * C_STRIDE;
+      out[p++] = 0x12;
+      p = putVarint(out, p, len);
+      copy(c[cb + C_SC_S]!, c[cb + C_SC_E]!);
+      // The shard's spans, adjacent ones copied as one run.
+      let runS = -1, runE = -1;
+      for (let si = c[cb + C_FIRST]!, se = si + c[cb + C_N]!; si < se; si++) {
+        const sb = si * S_STRIDE;
+        if (s[sb + S_SHARD] !== k) continue;
+        if (s[sb + S_S] === runE) runE = s[sb + S_E]!;
+        else {
+          copy(runS, runE);
+          runS = s[sb + S_S]!;
+          runE = s[sb + S_E]!;
+        }
+      }
+      copy(runS, runE);
+      copy(c[cb + C_SCH_S]!, c[cb + C_SCH_E]!);
+    }
+    copy(r[rb + R_SCH_S]!, r[rb + R_SCH_E]!);
+  }
+  return p;
+}
+
+function newPart(shard: number, len: number, spans: number): { part: FramedPart; u8: Uint8Array } {
+  const sab = new SharedArrayBuffer(withSlack(len));
+  return { part: { shard, sab, len, spans }, u8: new Uint8Array(sab) };
+}
+
+/**
+ * Frame an ExportTraceServiceRequest and cut it into one part per shard (of n) that has spans.
+ * Throws DecodeError when the framing is malformed.
+ */
+export function frameTraces(body: Uint8Array, n: number): FramedTraces {
+  if (body.length > 0x7fffffff) throw new DecodeError('request larger than 2 GiB');
+  buf = body;
+  pos = 0;
+  RES.rows = SCO.rows = SPA.rows = 0;
+  try {
+    const end = body.length;
+    while (pos < end) {
+      const t = tag(end);
+      if (t === 0x0a) {
+        const e = lenEnd(end);
+        walkResource(e, n);
+      } else skip(t & 7, end);
+    }
+    const spans = SPA.rows;
+    if (spans === 0) return new FramedTraces(0, []);
+    // Which shards have spans, and how many.
+    const per = new Int32Array(Math.max(1, n));
+    const s = SPA.i32;
+    for (let i = 0; i < spans; i++) per[s[i * S_STRIDE + S_SHARD]!]!++;
+    const first = s[S_SHARD]!;
+    if (per[first] === spans) {
+      // One shard: the request as it came.
+      const { part, u8 } = newPart(first, end, spans);
+      u8.set(body);
+      copyStats.arenaBytes += end;
+      return new FramedTraces(spans, [part]);
+    }
+    if (ssLen.length < SCO.rows) ssLen = new Int32Array(Math.max(SCO.rows, ssLen.length * 2));
+    const parts: FramedPart[] = [];
+    for (let k = 0; k < n; k++) {
+      if (per[k] === 0) continue;
+      const len = partSize(k);
+      const { part, u8 } = newPart(k, len, per[k]!);
+      const w = writePart(k, u8);
+      if (w !== len) throw new Error(`frame: shard ${k} part wrote ${w} bytes, expected ${len}`);
+      copyStats.arenaBytes += len;
+      parts.push(part);
+    }
+    return new FramedTraces(spans, parts);
+  } finally {
+    buf = new Uint8Array(0);
+    RES.trim(64);
+    SCO.trim(64);
+    SPA.trim(4096);
+  }
+}
