@@ -29,6 +29,7 @@ import {
   L_STRIDE, L_OFF, L_LEN, L_TID_OFF, L_TID_LEN, L_SID_OFF, L_SID_LEN, L_TSTATE_OFF, L_TSTATE_LEN, L_FLAGS,
   L_DROPPED, L_ATTR_N, L_ATTR_FIRST, L_BITS, LB_FLAGS, LB_DROPPED, LB_EXTRA, copyStats,
 } from './layout';
+import { bulkCopy } from './wire';
 
 /** Deepest AnyValue nesting (arrays/kvlists inside values) accepted; deeper input is rejected. */
 export const MAX_VALUE_DEPTH = 128;
@@ -1061,7 +1062,7 @@ export function decodeRequest(bytes: Uint8Array, wantEager: boolean, adopt = fal
     arena = new Arena(0, len, bytes.buffer);
   } else {
     arena = new Arena(len + (len >>> 3) + 64, len);
-    arena.u8.set(bytes);
+    bulkCopy(arena.u8, 0, bytes, 0, len);
     copyStats.arenaBytes += len;
   }
   b = arena.u8;
@@ -1143,7 +1144,7 @@ export function decodeWrapped(
   const len = bytes.length;
   if (len > 0x7fffffff) throw new DecodeError('request larger than 2 GiB');
   const arena = new Arena(len + (len >>> 3) + 64, len);
-  arena.u8.set(bytes);
+  bulkCopy(arena.u8, 0, bytes, 0, len);
   copyStats.arenaBytes += len;
   b = arena.u8;
   eager = wantEager;

@@ -126,7 +126,9 @@ export class Gather {
       for (let k = 0; k < nested.length; k++) nested[k] += s.nested[k].rows;
     }
     const f = cap ? cap.fraction : 1;
-    this.arena = new Arena(cap ? cap.bytes : bytes);
+    // + up to 7 alignment bytes per copied window (reserveAligned): a window per source, resource, scope or item.
+    const pads = 8 * (cap ? cap.res + cap.scopes + cap.items : sources.length) + 64;
+    this.arena = new Arena((cap ? cap.bytes : bytes) + pads);
     this.res = new Table(R_STRIDE, cap ? cap.res : res);
     this.scopes = new Table(C_STRIDE, cap ? cap.scopes : scopes);
     this.items = new Table(spec.stride, cap ? cap.items : items);
@@ -165,7 +167,8 @@ export class Gather {
       this.runOpen = true;
       this.runStart = off;
       this.runEnd = off + len;
-      this.runDst = dst.reserve(len);
+      // Same alignment mod 8 as the source: V8 copies shared memory word by word only then (wire.ts bulkCopy).
+      this.runDst = dst.reserveAligned(len, off);
     }
     this.wSrc = off;
     this.wLen = len;

@@ -520,6 +520,18 @@ export class Arena {
     this.used += n;
     return off;
   }
+  /**
+   * Reserve `n` bytes at an offset equal to `like` mod 8 (up to 7 unused bytes before them), so a copy from
+   * offset `like` of another arena moves 8-byte words (wire.ts, bulkCopy). Returns their offset.
+   */
+  reserveAligned(n: number, like: number): number {
+    const pad = (like - this.used) & 7;
+    this.ensure(pad + n);
+    this.used += pad;
+    const off = this.used;
+    this.used += n;
+    return off;
+  }
   /** Append a UTF-8 string; returns its offset (length = Buffer.byteLength(s)). */
   appendString(s: string, byteLen: number): number {
     const off = this.reserve(byteLen);

@@ -210,7 +210,7 @@ let csrcView = new DataView(csrc.buffer);
  */
 export function copyBytes(dst: Uint8Array, dp: number, src: Uint8Array, sp: number, len: number): void {
   if (len > 256) {
-    dst.set(src.subarray(sp, sp + len), dp);
+    bulkCopy(dst, dp, src, sp, len);
     return;
   }
   if (dst !== cdst) {
@@ -224,6 +224,55 @@ export function copyBytes(dst: Uint8Array, dp: number, src: Uint8Array, sp: numb
   let k = 0;
   for (; k + 4 <= len; k += 4) cdstView.setUint32(dp + k, csrcView.getUint32(sp + k, true), true);
   for (; k < len; k++) dst[dp + k] = src[sp + k];
+}
+
+// ---- bulk copies and SharedArrayBuffer alignment
+//
+// V8 copies into or out of SharedArrayBuffer memory with a relaxed-atomic memcpy that moves 8-byte words only
+// when source and destination addresses are equally aligned mod 8, and ONE BYTE AT A TIME otherwise (measured
+// here: 460 KB in 230 µs misaligned vs 30 µs aligned; a plain memcpy takes 16 µs). Arenas start at offset 0 of
+// their buffer (allocations are ≥ 8-aligned), so alignment is decided by offsets: the gather keeps copies
+// equally aligned (Arena.reserveAligned), and long copies that cannot choose their offsets go through a plain
+// scratch buffer placed so that each hop is either plain or aligned.
+
+const isShared = (u8: Uint8Array): boolean => u8.buffer instanceof SharedArrayBuffer;
+let scratch: Uint8Array = new Uint8Array(0);
+/** Scratch buffers are kept up to this size; a larger request gets a buffer of its own (not kept). */
+const KEEP_MAX = 64 << 20;
+function scratchOf(n: number): Uint8Array {
+  if (n > KEEP_MAX) return new Uint8Array(n);
+  if (scratch.length < n) scratch = new Uint8Array(Math.min(KEEP_MAX, Math.max(n, scratch.length * 2)));
+  return scratch;
+}
+/** Below this a misaligned copy is left to V8 (the extra hops' fixed costs would eat the gain). */
+const BULK_MIN = 4096;
+
+/** dst[dp, dp+len) = src[sp, sp+len), without V8's byte-at-a-time path for misaligned shared memory. */
+export function bulkCopy(dst: Uint8Array, dp: number, src: Uint8Array, sp: number, len: number): void {
+  const da = (dst.byteOffset + dp) & 7;
+  const sa = (src.byteOffset + sp) & 7;
+  if (da === sa || len < BULK_MIN) {
+    dst.set(src.subarray(sp, sp + len), dp);
+    return;
+  }
+  const srcShared = isShared(src);
+  const dstShared = isShared(dst);
+  if (!srcShared && !dstShared) {
+    dst.set(src.subarray(sp, sp + len), dp);
+    return;
+  }
+  const s = scratchOf(len + 16);
+  if (!srcShared) {
+    s.set(src.subarray(sp, sp + len), da); // plain → plain
+    dst.set(s.subarray(da, da + len), dp); // aligned
+  } else if (!dstShared) {
+    s.set(src.subarray(sp, sp + len), sa); // aligned
+    dst.set(s.subarray(sa, sa + len), dp); // plain → plain
+  } else {
+    s.set(src.subarray(sp, sp + len), sa); // aligned
+    s.copyWithin(8 + da, sa, sa + len); // plain memmove
+    dst.set(s.subarray(8 + da, 8 + da + len), dp); // aligned
+  }
 }
 
 /** Drop the cached views (so a finished output buffer / arena is not kept alive). */
