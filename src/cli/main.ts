@@ -10,6 +10,7 @@
 //
 // A configuration error is printed without a stack trace; a failure at start exits 1 with its message.
 
+import { tableMemory } from '../pdata/layout';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AnyFactory, Logger } from '../component/types';
@@ -153,6 +154,8 @@ async function run(
   let service: Service;
   try {
     service = new Service({ config, warnings, buildInfo: build, mode });
+    // Single-threaded: no batch crosses a thread, so decoded tables can be plain ArrayBuffers (layout.ts).
+    if (!service.pool) tableMemory.shared = false;
   } catch (e) {
     io.stderr(formatError(e));
     return 1;

@@ -13,7 +13,7 @@
 // receiver classes, which V8 keeps polymorphic (inlinable), never per attribute.
 
 import type { Arena, Table } from './layout';
-import { Writer, WT_VARINT, WT_I64, WT_I32, WT_LEN, varintSize32, varintSize64, putVarint, copyBytes, releaseCopyViews } from './wire';
+import { Writer, WT_VARINT, WT_I64, WT_I32, WT_LEN, varintSize32, varintSize64, putVarint, copySeq, releaseCopyViews } from './wire';
 import {
   R_STRIDE, R_RS_OFF, R_RS_LEN, R_MSG_OFF, R_MSG_LEN, R_SCHEMA_OFF, R_SCHEMA_LEN, R_UNK_OFF, R_UNK_LEN,
   R_DROPPED, R_ATTR_N, R_ATTR_FIRST, R_FIRST_SCOPE, R_SCOPE_COUNT, R_BITS, RB_DROPPED, RB_DIRTY, RB_DESC, RB_EXTRA,
@@ -73,11 +73,12 @@ export function encodeTwoPass(parts: EncodeParts, fromColumns: boolean, fields: 
     w.beginDry();
     emitAll(fields);
     const size = w.pos;
-    const out = Buffer.allocUnsafe(size);
+    // 8 spare bytes: long raw copies land equally aligned just after their place, then move (wire.ts seqCopy).
+    const out = Buffer.allocUnsafe(size + 8);
     w.beginWrite(out);
     emitAll(fields);
     if (w.pos !== size) throw new Error(`pdata encoder: size mismatch ${w.pos} != ${size}`);
-    return out;
+    return out.subarray(0, size);
   } finally {
     u8 = EMPTY;
     w.out = EMPTY;
@@ -391,7 +392,7 @@ export function attrList(field: number, first: number, n: number): void {
           continue;
         }
         if (runStart >= 0) {
-          copyBytes(o, p, src, runStart, runEnd - runStart);
+          copySeq(o, p, src, runStart, runEnd - runStart);
           p += runEnd - runStart;
         }
         runStart = hs;
@@ -400,7 +401,7 @@ export function attrList(field: number, first: number, n: number): void {
       }
     }
     if (runStart >= 0) {
-      copyBytes(o, p, src, runStart, runEnd - runStart);
+      copySeq(o, p, src, runStart, runEnd - runStart);
       p += runEnd - runStart;
       runStart = runEnd = -1;
     }
@@ -408,7 +409,7 @@ export function attrList(field: number, first: number, n: number): void {
     if (rawOff >= 0 && (!full || (type & AB_EXTRA) !== 0)) {
       const len = a32[a + A_RAW_LEN];
       p = putVarint(o, p, len);
-      copyBytes(o, p, src, rawOff, len);
+      copySeq(o, p, src, rawOff, len);
       p += len;
       continue;
     }
@@ -419,7 +420,7 @@ export function attrList(field: number, first: number, n: number): void {
       const keyLen = a32[a + A_KEY_LEN];
       o[p++] = 0x0a;
       p = putVarint(o, p, keyLen);
-      copyBytes(o, p, src, keyOff, keyLen);
+      copySeq(o, p, src, keyOff, keyLen);
       p += keyLen;
     }
     if (avLen < 0) continue;
@@ -435,7 +436,7 @@ export function attrList(field: number, first: number, n: number): void {
         const t = type & T_MASK;
         o[p++] = t === T_STRING ? 0x0a : t === T_BYTES ? 0x3a : t === T_ARRAY ? 0x2a : 0x32;
         p = putVarint(o, p, v1);
-        copyBytes(o, p, src, v0, v1);
+        copySeq(o, p, src, v0, v1);
         p += v1;
         break;
       }
@@ -460,7 +461,7 @@ export function attrList(field: number, first: number, n: number): void {
     }
   }
   if (runStart >= 0) {
-    copyBytes(o, p, src, runStart, runEnd - runStart);
+    copySeq(o, p, src, runStart, runEnd - runStart);
     p += runEnd - runStart;
   }
   w.pos = p;

@@ -471,9 +471,9 @@ export class Table {
     if ((this.rows + 1) * this.stride > this.i32.length) this.ensure(1);
     return this.rows++ * this.stride;
   }
-  /** A shared copy of the first `rows` rows with room for `extraRows` more. */
+  /** A copy of the first `rows` rows with room for `extraRows` more (shared unless tableMemory says otherwise). */
   sharedCopy(extraRows = 0): Table {
-    const t = new Table(this.stride, this.rows + extraRows, true);
+    const t = new Table(this.stride, this.rows + extraRows, tableMemory.shared);
     t.i32.set(this.i32.subarray(0, this.rows * this.stride));
     copyStats.tableBytes += this.rows * this.stride * 4;
     t.rows = this.rows;
@@ -487,6 +487,15 @@ export class Table {
  * copied). The worker pool's zero-copy test reads them on both sides of the hand-off.
  */
 export const copyStats = { arenaBytes: 0, tableBytes: 0 };
+
+/**
+ * Whether the tables a decode builds (Table.sharedCopy) are SharedArrayBuffers — they must be where a batch may
+ * be handed to another thread (the acceptor). A processor worker and the single-threaded collector never hand
+ * batches on and turn this off (src/workers/worker.ts, src/cli/main.ts): each decode allocates half a dozen
+ * tables, and a SharedArrayBuffer costs more to allocate and free than an ArrayBuffer (measured in
+ * docs/PERFORMANCE.md, "Worker pool scaling"). Arenas stay shared: plain arenas measured slower.
+ */
+export const tableMemory = { shared: true };
 
 /** Bytes in a SharedArrayBuffer: the wire bytes first, appended bytes after `used`. */
 export class Arena {

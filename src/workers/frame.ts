@@ -21,7 +21,7 @@
 
 import { DecodeError } from '../errors';
 import { copyStats } from '../pdata/layout';
-import { bulkCopy } from '../pdata/wire';
+import { bulkCopy, seqCopy } from '../pdata/wire';
 import { traceIdShard } from './shard';
 
 /** One worker's part of a request: an ExportTraceServiceRequest in `sab` bytes [0, len). */
@@ -292,7 +292,7 @@ function writePart(k: number, out: Uint8Array): number {
   let p = 0;
   const copy = (from: number, to: number): void => {
     if (from < 0 || to <= from) return;
-    out.set(buf.subarray(from, to), p);
+    seqCopy(out, p, buf, from, to - from);
     p += to - from;
   };
   for (let ri = 0; ri < RES.rows; ri++) {
@@ -377,7 +377,7 @@ export function frameTraces(body: Uint8Array, n: number): FramedTraces {
       const { part, u8 } = newPart(k, len, per[k]!);
       // Written in plain memory, then one aligned copy into the shared buffer: the spans' runs start at any
       // offset, and V8 copies into shared memory byte by byte when the offsets are not equally aligned.
-      if (stage.length < len) stage = new Uint8Array(Math.max(len, stage.length * 2));
+      if (stage.length < len + 8) stage = new Uint8Array(Math.max(len + 8, stage.length * 2)); // + seqCopy's 7 spare bytes
       const w = writePart(k, stage);
       if (w !== len) throw new Error(`frame: shard ${k} part wrote ${w} bytes, expected ${len}`);
       bulkCopy(u8, 0, stage, 0, len);

@@ -17,13 +17,15 @@ import { Registry } from '../service/registry';
 import { Service } from '../service/service';
 import { createServiceLogger, registerHeapGauge } from '../service/telemetry';
 import { MetricRegistry } from '../telemetry/metrics';
-import { copyStats } from '../pdata/layout';
+import { copyStats, tableMemory } from '../pdata/layout';
 import { registerEventLoopMetrics } from '../telemetry/event-loop';
 import { TraceBatch } from '../pdata/traces';
 import type { CollectorConfig } from '../config/config';
 import { fromTransfer, toWireError, type ChannelMessage, type Task, type TaskResult, type WireError, type WorkerData } from './protocol';
 
 const data = workerData as WorkerData;
+// A worker never hands its batches to another thread: decoded tables can be plain ArrayBuffers (layout.ts).
+tableMemory.shared = false;
 const metrics = new MetricRegistry();
 registerHeapGauge(metrics);
 const source = `worker-${threadId}`;
