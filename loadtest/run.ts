@@ -1,7 +1,7 @@
 // `npm run loadtest`: how many spans per second, at what latency and cost, does a collector profile take?
 //
 //   npm run loadtest -- [--profile gateway | --config FILE | --target HOST:HTTPPORT[,GRPCPORT]] [--protocol http|grpc|both]
-//                       [--duration 10] [--connections 16] [--spans-per-request 512] [--rate REQ_PER_S] [--json]
+//                       [--duration 10] [--connections 16] [--spans-per-request 512] [--rate REQ_PER_S] [--json] [--references]
 //
 // Starts a sink backend (OTLP gRPC, counts spans by walking the protobuf framing) and the collector with the chosen
 // profile (configs/<name>.yaml, its ports and upstream set through the profile's env variables), or targets a running
@@ -9,10 +9,14 @@
 // 20 attributes per span, ≈ 900 B/span) with autocannon's API over OTLP/HTTP (a Buffer body: its CLI mangles binary
 // bodies) and a grpc-js driver over OTLP/gRPC, for a bounded time, loopback only. Reports offered vs accepted
 // spans/s, refusals, loss (accepted − received at the sink), latency p50/p99/p99.9 (hdr-histogram-js), collector
-// CPU-seconds per million spans (/proc, all threads) and peak RSS.
+// CPU-seconds per million spans (/proc, all threads) and peak RSS. `--references` then runs the same load (OTLP/HTTP)
+// against the naive collector (bench/pipeline/naive-collector.ts: protobufjs decode → objects → encode) and the raw
+// byte pass-through (bench/pipeline/passthrough.ts), each forwarding to an OTLP/HTTP sink, measured the same way, and
+// reports the profile's spans per CPU-second as a multiple of each.
 
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import * as hdr from 'hdr-histogram-js';
 import { realisticRequest } from '../bench/fixtures/realistic';
@@ -37,6 +41,8 @@ export interface LoadtestOptions {
   spansPerRequest: number;
   /** Requests per second over all connections (0: as fast as possible). */
   rate: number;
+  /** Also measure the naive collector and the raw pass-through (bench/pipeline) with the same load over OTLP/HTTP. */
+  references?: boolean;
 }
 
 export interface LoadtestReport {
@@ -57,6 +63,15 @@ export interface LoadtestReport {
   collectorCpuSecondsPerMillionSpans?: number;
   spansPerCollectorCpuSecond?: number;
   peakRssMiB?: number;
+  /** --references: the reference collectors measured in the same run (OTLP/HTTP in and out). */
+  references?: ReferenceReport[];
+}
+
+/** A reference collector measured by the same harness, and how the profile compares with it per CPU-second. */
+export interface ReferenceReport extends LoadtestReport {
+  reference: 'naive' | 'passthrough';
+  /** The profile's spans per collector CPU-second ÷ the reference's. */
+  profilePerCpuRatio?: number;
 }
 
 const TRACE_EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
@@ -72,6 +87,34 @@ export async function startSink(): Promise<{ port: number; spans: () => number; 
   );
   const port = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
   return { port, spans: () => spans, close: () => new Promise((r) => server.tryShutdown(() => r())) };
+}
+
+/** An OTLP/HTTP sink counting spans (no decode beyond the framing), for the reference collectors. */
+export async function startHttpSink(): Promise<{ port: number; spans: () => number; close: () => Promise<void> }> {
+  let spans = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      try {
+        spans += countSpans(Buffer.concat(chunks));
+        res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': 0 });
+      } catch {
+        res.writeHead(400, { 'content-length': 0 });
+      }
+      res.end();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  const port = await new Promise<number>((res) => server.listen(0, '127.0.0.1', () => res((server.address() as { port: number }).port)));
+  return {
+    port,
+    spans: () => spans,
+    close: () => new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+  };
 }
 
 function peakRssWatcher(pid: number): { stop: () => number } {
@@ -124,47 +167,28 @@ async function driveGrpc(addr: string, body: Buffer, o: LoadtestOptions, h: hdr.
   client.close();
 }
 
-export async function runLoadtest(o: LoadtestOptions, log: (s: string) => void = () => undefined): Promise<LoadtestReport> {
-  const req = realisticRequest({ spans: o.spansPerRequest });
+interface Target {
+  name: string;
+  httpUrl: string;
+  grpcAddr: string;
+  /** The collector's process (absent with --target: CPU, RSS and loss are not measured). */
+  pid?: number;
+  sinkSpans?: () => number;
+}
+
+/** Drive `t` with the load of `o` and measure it. */
+async function measure(t: Target, o: LoadtestOptions, req: { bytes: Uint8Array; avgSpanBytes: number }): Promise<LoadtestReport> {
   const body = Buffer.from(req.bytes);
-  let httpUrl: string;
-  let grpcAddr: string;
-  let stop = async () => undefined as void;
-  let pid: number | undefined;
-  let sink: Awaited<ReturnType<typeof startSink>> | undefined;
-  const name = o.target ? `target ${o.target}` : o.config ?? `configs/${o.profile ?? 'gateway'}.yaml`;
-  if (o.target) {
-    const [host, ports] = o.target.split(':') as [string, string];
-    const [hp, gp] = ports.split(',');
-    httpUrl = `http://${host}:${hp}/v1/traces`;
-    grpcAddr = `${host}:${gp ?? '4317'}`;
-  } else {
-    sink = await startSink();
-    const [g, h, health, metrics] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const cfg = o.config ?? path.join(ROOT, 'configs', `${o.profile ?? 'gateway'}.yaml`);
-    const env = {
-      ...process.env, OTELCOL_BIND: '127.0.0.1', OTELCOL_GRPC_PORT: String(g), OTELCOL_HTTP_PORT: String(h), OTELCOL_HEALTH_PORT: String(health),
-      OTELCOL_METRICS_PORT: String(metrics), OTELCOL_UPSTREAM: `127.0.0.1:${sink.port}`, OTELCOL_GATEWAY: `127.0.0.1:${sink.port}`,
-      OTELCOL_STORAGE_DIR: fs.mkdtempSync('/tmp/otelcol-ts-loadtest-'),
-    };
-    const { proc, out } = spawnCaptured(process.execPath, [path.join(ROOT, 'bin', 'otelcol-ts.js'), '--config', cfg], env);
-    await waitForPort(h, proc, out, 30_000);
-    await waitForPort(g, proc, out, 30_000);
-    pid = proc.pid!;
-    httpUrl = `http://127.0.0.1:${h}/v1/traces`;
-    grpcAddr = `127.0.0.1:${g}`;
-    stop = () => stopProcess(proc, 20_000);
-  }
-  log(`loadtest: ${name}, ${o.protocol}, ${o.durationS}s, ${o.connections} connections, ${o.spansPerRequest} spans/request (${req.avgSpanBytes.toFixed(0)} B/span)`);
   const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
   const counts = { ok: 0, refused: 0, failed: 0 };
+  const pid = t.pid;
   const cpu0 = pid ? procTreeCpuSeconds(pid) : 0;
   const rss = pid ? peakRssWatcher(pid) : undefined;
   const t0 = Date.now();
   const drives: Array<Promise<void>> = [];
   const per = o.protocol === 'both' ? { ...o, connections: Math.max(1, o.connections >> 1), rate: o.rate / 2 } : o;
-  if (o.protocol !== 'grpc') drives.push(driveHttp(httpUrl, body, per, h, counts));
-  if (o.protocol !== 'http') drives.push(driveGrpc(grpcAddr, body, per, h, counts));
+  if (o.protocol !== 'grpc') drives.push(driveHttp(t.httpUrl, body, per, h, counts));
+  if (o.protocol !== 'http') drives.push(driveGrpc(t.grpcAddr, body, per, h, counts));
   await Promise.all(drives);
   // Offered: every request answered (any status) in the run; requests cut off in flight at the end are not counted.
   const sent = counts.ok + counts.refused + counts.failed;
@@ -173,22 +197,21 @@ export async function runLoadtest(o: LoadtestOptions, log: (s: string) => void =
   let lost: number | undefined;
   let received: number | undefined;
   let cpu: number | undefined;
-  if (sink) {
+  if (t.sinkSpans && pid) {
+    const sinkSpans = t.sinkSpans;
     // Let the collector flush (batch timeout, queue) before counting what arrived.
     const deadline = Date.now() + 15_000;
-    while (sink.spans() < accepted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    cpu = procTreeCpuSeconds(pid!) - cpu0;
+    while (sinkSpans() < accepted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    cpu = procTreeCpuSeconds(pid) - cpu0;
     // Requests cut off at the end may reach the sink without their answer being counted: a loss is only what was
     // acknowledged and never arrived.
-    lost = Math.max(0, accepted - sink.spans());
-    received = sink.spans();
+    lost = Math.max(0, accepted - sinkSpans());
+    received = sinkSpans();
   }
   const peak = rss?.stop();
   const processed = Math.max(accepted, received ?? 0);
-  await stop();
-  await sink?.close();
   return {
-    profile: name,
+    profile: t.name,
     protocol: o.protocol,
     durationS: elapsed,
     bytesPerSpan: Math.round(req.avgSpanBytes),
@@ -212,6 +235,76 @@ export async function runLoadtest(o: LoadtestOptions, log: (s: string) => void =
   };
 }
 
+/** The reference collectors' scripts (compiled beside this file's bench/ sibling). */
+const REFERENCE_SCRIPTS: Record<ReferenceReport['reference'], string> = {
+  naive: path.join(__dirname, '..', 'bench', 'pipeline', 'naive-collector.js'),
+  passthrough: path.join(__dirname, '..', 'bench', 'pipeline', 'passthrough.js'),
+};
+
+/** Measure one reference collector (OTLP/HTTP in → OTLP/HTTP out to a counting sink) under the same load. */
+async function measureReference(ref: ReferenceReport['reference'], o: LoadtestOptions, req: { bytes: Uint8Array; avgSpanBytes: number }): Promise<ReferenceReport> {
+  const sink = await startHttpSink();
+  const port = await freePort();
+  const { proc, out } = spawnCaptured(process.execPath, [REFERENCE_SCRIPTS[ref], '--port', String(port), '--upstream', `http://127.0.0.1:${sink.port}/v1/traces`]);
+  try {
+    await waitForPort(port, proc, out, 30_000);
+    const r = await measure(
+      { name: `${ref === 'naive' ? 'naive collector (protobufjs decode → objects → encode)' : 'raw pass-through (no decode)'}`, httpUrl: `http://127.0.0.1:${port}/v1/traces`, grpcAddr: '', pid: proc.pid, sinkSpans: sink.spans },
+      { ...o, protocol: 'http' },
+      req,
+    );
+    return { ...r, reference: ref };
+  } finally {
+    await stopProcess(proc, 10_000);
+    await sink.close();
+  }
+}
+
+export async function runLoadtest(o: LoadtestOptions, log: (s: string) => void = () => undefined): Promise<LoadtestReport> {
+  const req = realisticRequest({ spans: o.spansPerRequest });
+  let stop = async () => undefined as void;
+  let sink: Awaited<ReturnType<typeof startSink>> | undefined;
+  let target: Target;
+  const name = o.target ? `target ${o.target}` : o.config ?? `configs/${o.profile ?? 'gateway'}.yaml`;
+  if (o.target) {
+    const [host, ports] = o.target.split(':') as [string, string];
+    const [hp, gp] = ports.split(',');
+    target = { name, httpUrl: `http://${host}:${hp}/v1/traces`, grpcAddr: `${host}:${gp ?? '4317'}` };
+  } else {
+    sink = await startSink();
+    const [g, h, health, metrics] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const cfg = o.config ?? path.join(ROOT, 'configs', `${o.profile ?? 'gateway'}.yaml`);
+    const env = {
+      ...process.env, OTELCOL_BIND: '127.0.0.1', OTELCOL_GRPC_PORT: String(g), OTELCOL_HTTP_PORT: String(h), OTELCOL_HEALTH_PORT: String(health),
+      OTELCOL_METRICS_PORT: String(metrics), OTELCOL_UPSTREAM: `127.0.0.1:${sink.port}`, OTELCOL_GATEWAY: `127.0.0.1:${sink.port}`,
+      OTELCOL_STORAGE_DIR: fs.mkdtempSync('/tmp/otelcol-ts-loadtest-'),
+    };
+    const { proc, out } = spawnCaptured(process.execPath, [path.join(ROOT, 'bin', 'otelcol-ts.js'), '--config', cfg], env);
+    await waitForPort(h, proc, out, 30_000);
+    await waitForPort(g, proc, out, 30_000);
+    target = { name, httpUrl: `http://127.0.0.1:${h}/v1/traces`, grpcAddr: `127.0.0.1:${g}`, pid: proc.pid!, sinkSpans: sink.spans };
+    stop = () => stopProcess(proc, 20_000);
+  }
+  log(`loadtest: ${name}, ${o.protocol}, ${o.durationS}s, ${o.connections} connections, ${o.spansPerRequest} spans/request (${req.avgSpanBytes.toFixed(0)} B/span)`);
+  let report: LoadtestReport;
+  try {
+    report = await measure(target, o, req);
+  } finally {
+    await stop();
+    await sink?.close();
+  }
+  if (o.references) {
+    report.references = [];
+    for (const ref of ['naive', 'passthrough'] as const) {
+      log(`loadtest: reference ${ref} (OTLP/HTTP), same load`);
+      const r = await measureReference(ref, o, req);
+      if (report.spansPerCollectorCpuSecond && r.spansPerCollectorCpuSecond) r.profilePerCpuRatio = report.spansPerCollectorCpuSecond / r.spansPerCollectorCpuSecond;
+      report.references.push(r);
+    }
+  }
+  return report;
+}
+
 export function reportText(r: LoadtestReport): string {
   const f = (n: number | undefined, d = 0) => (n === undefined ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: d }));
   return [
@@ -223,6 +316,14 @@ export function reportText(r: LoadtestReport): string {
     `latency            p50 ${f(r.latencyMs.p50, 2)} ms, p99 ${f(r.latencyMs.p99, 2)} ms, p99.9 ${f(r.latencyMs.p999, 2)} ms`,
     `collector CPU      ${f(r.collectorCpuSecondsPerMillionSpans, 2)} CPU-s per million spans (${f(r.spansPerCollectorCpuSecond)} spans per CPU-s)`,
     `peak RSS           ${f(r.peakRssMiB)} MiB`,
+    ...(r.references ?? []).flatMap((x) => [
+      '',
+      `reference          ${x.profile} — OTLP/HTTP in and out, same requests and connections, same run`,
+      `  accepted         ${f(x.acceptedSpansPerS)} spans/s, ${x.refusedRequests} refused, ${f(x.lostSpans)} lost`,
+      `  latency          p50 ${f(x.latencyMs.p50, 2)} ms, p99 ${f(x.latencyMs.p99, 2)} ms`,
+      `  collector CPU    ${f(x.spansPerCollectorCpuSecond)} spans per CPU-s, peak RSS ${f(x.peakRssMiB)} MiB`,
+      `  profile ÷ it     ${x.profilePerCpuRatio === undefined ? 'n/a' : `${x.profilePerCpuRatio.toFixed(2)}×`} spans per CPU-s (${r.bytesPerSpan} B/span)`,
+    ]),
   ].join('\n');
 }
 
@@ -244,6 +345,7 @@ function parseArgs(argv: string[]): LoadtestOptions & { json: boolean } {
     else if (a === '--spans-per-request') o.spansPerRequest = Number(v());
     else if (a === '--rate') o.rate = Number(v());
     else if (a === '--json') o.json = true;
+    else if (a === '--references') o.references = true;
     else throw new Error(`unknown option ${a} (see the header of loadtest/run.ts)`);
   }
   if (!['http', 'grpc', 'both'].includes(o.protocol)) throw new Error('--protocol http|grpc|both');

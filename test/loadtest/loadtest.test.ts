@@ -18,3 +18,20 @@ test('a 2-second loadtest of the gateway profile at a low rate: nothing refused,
   assert.ok((r.peakRssMiB ?? 0) > 10, 'peak RSS measured');
   assert.ok(r.bytesPerSpan > 500, 'realistic spans');
 });
+
+test('--references: the naive collector and the raw pass-through take the same load, measured the same way, in the same run', { timeout: 120_000 }, async (t) => {
+  const r = await runLoadtest({ profile: 'gateway', protocol: 'http', durationS: 2, connections: 2, spansPerRequest: 64, rate: 20, references: true });
+  t.diagnostic(reportText(r));
+  assert.deepEqual(r.references?.map((x) => x.reference), ['naive', 'passthrough']);
+  for (const x of r.references!) {
+    assert.equal(x.protocol, 'http', `${x.reference}: the references speak OTLP/HTTP`);
+    assert.equal(x.spansPerRequest, r.spansPerRequest, 'same requests');
+    assert.equal(x.bytesPerSpan, r.bytesPerSpan, 'same span size');
+    assert.ok(x.acceptedSpansPerS > 0, `${x.reference}: spans accepted`);
+    assert.equal(x.refusedRequests + x.failedRequests, 0, `${x.reference}: nothing refused at a low rate`);
+    assert.equal(x.lostSpans, 0, `${x.reference}: every acknowledged span reached its sink`);
+    assert.ok((x.spansPerCollectorCpuSecond ?? 0) > 0 && (x.peakRssMiB ?? 0) > 10, `${x.reference}: CPU and RSS measured`);
+    assert.equal(x.profilePerCpuRatio, r.spansPerCollectorCpuSecond! / x.spansPerCollectorCpuSecond!, 'ratio = profile ÷ reference spans per CPU-s');
+  }
+  assert.match(reportText(r), /reference +naive collector[\s\S]*reference +raw pass-through/);
+});
