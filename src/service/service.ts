@@ -10,6 +10,7 @@
 // Both are idempotent. A component that fails to start stops everything already started (in shutdown order)
 // and start() rejects with `cannot start pipelines: failed to start "otlp" receiver: ...`.
 
+import { droppedAt } from '../telemetry/levels';
 import * as os from 'node:os';
 import type { ComponentId, CreateSettings, Logger } from '../component/types';
 import { Lifecycle } from '../component/types';
@@ -93,6 +94,7 @@ export class Service {
     for (const w of [...(opts.warnings ?? []), ...tel.warnings]) this.logger.warn(w);
 
     const level = tel.metrics.level;
+    this.metrics.setDrop(droppedAt(level));
     this.mode = opts.mode === 'pool' && opts.config.service.workers.count === 0 ? 'single' : (opts.mode ?? 'single');
     if (this.mode === 'worker') {
       // Telemetry is served by the acceptor, which merges the workers' registries.

@@ -71,6 +71,9 @@ function fmt(n: number): string {
   return String(n);
 }
 
+/** The instrument handed out for a dropped family. */
+const NOOP: Counter & Gauge & Histogram = { add() {}, set() {}, record() {} };
+
 export class MetricRegistry implements Meter {
   private readonly families = new Map<string, Family>();
   private readonly remotes = new Map<string, FamilySnapshot[]>();
@@ -163,7 +166,18 @@ export class MetricRegistry implements Meter {
     return s;
   }
 
+  /**
+   * Families for which `drop(name)` is true are not recorded or exposed (service.telemetry.metrics.level:
+   * src/telemetry/levels.ts); instruments asked for them are no-ops. Set before components register.
+   */
+  setDrop(drop: (name: string) => boolean): void {
+    this.drop = drop;
+    for (const name of [...this.families.keys()]) if (drop(name)) this.families.delete(name);
+  }
+  private drop: (name: string) => boolean = () => false;
+
   counter(name: string, help: string, labels: Labels): Counter {
+    if (this.drop(name)) return NOOP;
     const s = this.series(name, help, 'counter', labels);
     return {
       add(n: number) {
@@ -173,6 +187,7 @@ export class MetricRegistry implements Meter {
   }
 
   gauge(name: string, help: string, labels: Labels): Gauge {
+    if (this.drop(name)) return NOOP;
     const s = this.series(name, help, 'gauge', labels);
     return {
       set(n: number) {
@@ -185,11 +200,13 @@ export class MetricRegistry implements Meter {
   }
 
   observableGauge(name: string, help: string, labels: Labels, read: () => number): void {
+    if (this.drop(name)) return;
     const s = this.series(name, help, 'gauge', labels);
     s.read = read;
   }
 
   histogram(name: string, help: string, labels: Labels, buckets: readonly number[]): Histogram {
+    if (this.drop(name)) return NOOP;
     const s = this.series(name, help, 'histogram', labels);
     if (!s.buckets) {
       s.buckets = [...buckets].sort((a, b) => a - b);
