@@ -1,7 +1,7 @@
 // `npm run bench`: codec then pipeline benchmarks; prints markdown tables and writes bench/results/latest.json.
 // Measures and reports ratios against baselines measured in the same run; never asserts timing.
 //
-//   node dist/bench/run.js [--only codec|pipeline|scaling|tailsampling|queue] [--quick] [--seconds N] [--rounds N] [--concurrency N]
+//   node dist/bench/run.js [--only codec|pipeline|scaling|tailsampling|queue|telemetry] [--quick] [--seconds N] [--rounds N] [--concurrency N]
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,9 +13,10 @@ import { runScalingBench, scalingMarkdown, type ScalingResult } from './pipeline
 import { runTailSamplingBench, tailSamplingMarkdown, type TailSamplingBenchResult } from './pipeline/tail-sampling-bench';
 import { queueMarkdown, runQueueBench, type QueueBenchResult } from './pipeline/queue-bench';
 import { reexecWithGc } from './lib/gc';
+import { runTelemetryCostBench, telemetryCostMarkdown, type TelemetryCostResult } from './telemetry-cost';
 import { machineInfo } from './lib/stats';
 
-const PARTS = ['codec', 'pipeline', 'scaling', 'tailsampling', 'queue'] as const;
+const PARTS = ['codec', 'pipeline', 'scaling', 'tailsampling', 'queue', 'telemetry'] as const;
 type Part = (typeof PARTS)[number];
 const isPart = (v: string): v is Part => (PARTS as readonly string[]).includes(v);
 
@@ -39,17 +40,17 @@ function parseArgs(argv: string[]): Args {
     if (x === '--quick') a.quick = true;
     else if (x === '--only') {
       const v = val();
-      if (!isPart(v)) throw new Error(`--only codec|pipeline|scaling|tailsampling|queue, got ${v}`);
+      if (!isPart(v)) throw new Error(`--only codec|pipeline|scaling|tailsampling|queue|telemetry, got ${v}`);
       a.only = v;
     } else if (x.startsWith('--only=')) {
       const v = x.slice(7);
-      if (!isPart(v)) throw new Error(`--only codec|pipeline|scaling|tailsampling|queue, got ${v}`);
+      if (!isPart(v)) throw new Error(`--only codec|pipeline|scaling|tailsampling|queue|telemetry, got ${v}`);
       a.only = v;
     } else if (x === '--seconds') a.seconds = Number(val());
     else if (x === '--rounds') a.rounds = Number(val());
     else if (x === '--concurrency') a.concurrency = Number(val());
     else if (x === '--help' || x === '-h') {
-      process.stdout.write('usage: node dist/bench/run.js [--only codec|pipeline|scaling|tailsampling|queue] [--quick] [--seconds N] [--rounds N] [--concurrency N]\n');
+      process.stdout.write('usage: node dist/bench/run.js [--only codec|pipeline|scaling|tailsampling|queue|telemetry] [--quick] [--seconds N] [--rounds N] [--concurrency N]\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${x}`);
   }
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
   let scaling: ScalingResult | undefined;
   let tailSampling: TailSamplingBenchResult | undefined;
   let queue: QueueBenchResult | undefined;
+  let telemetry: TelemetryCostResult | undefined;
   const part = (p: Part) => args.only === undefined || args.only === p;
   const out: string[] = [
     `## otelcol-ts benchmarks (${startedAt})`,
@@ -106,12 +108,17 @@ async function main(): Promise<void> {
     queue = await runQueueBench({ quick: args.quick, seconds: args.seconds, rounds: args.rounds, concurrency: args.concurrency, log });
     out.push('', queueMarkdown(queue));
   }
+  if (part('telemetry')) {
+    log('self-telemetry cost benchmark…');
+    telemetry = await runTelemetryCostBench({ requests: args.quick ? 100 : 400, log });
+    out.push('', telemetryCostMarkdown(telemetry));
+  }
   process.stdout.write(out.join('\n') + '\n');
 
   const dir = path.join(REPO_ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'latest.json');
-  const json = { startedAt, finishedAt: new Date().toISOString(), quick: args.quick, machine: { ...machine, loadAvgAtEnd: machineInfo().loadAvg }, codec: codec ?? null, metricsLogs: metricsLogs ?? null, pipeline: pipeline ?? null, scaling: scaling ?? null, tailSampling: tailSampling ?? null, queue: queue ?? null };
+  const json = { startedAt, finishedAt: new Date().toISOString(), quick: args.quick, machine: { ...machine, loadAvgAtEnd: machineInfo().loadAvg }, codec: codec ?? null, metricsLogs: metricsLogs ?? null, pipeline: pipeline ?? null, scaling: scaling ?? null, tailSampling: tailSampling ?? null, queue: queue ?? null, telemetry: telemetry ?? null };
   fs.writeFileSync(file, JSON.stringify(json, null, 2) + '\n');
   log(`wrote ${path.relative(process.cwd(), file)}`);
 }

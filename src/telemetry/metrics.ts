@@ -175,6 +175,10 @@ export class MetricRegistry implements Meter {
     for (const name of [...this.families.keys()]) if (drop(name)) this.families.delete(name);
   }
   private drop: (name: string) => boolean = () => false;
+  /** Whether the family `name` is dropped (its instruments are no-ops). */
+  isDropped(name: string): boolean {
+    return this.drop(name);
+  }
 
   counter(name: string, help: string, labels: Labels): Counter {
     if (this.drop(name)) return NOOP;
