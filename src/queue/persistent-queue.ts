@@ -18,6 +18,7 @@
 //
 // Record: [version u8 = 1][signal u8: 0 traces, 1 metrics, 2 logs][item count u32 LE][Export*ServiceRequest].
 
+import { bulkCopy } from '../pdata/wire';
 import type { Logger, Signal } from '../component/types';
 import { ExportError, OverloadedError, ShutdownError } from '../errors';
 import type { SizerType } from '../exporters/exporterhelper/config';
@@ -139,14 +140,16 @@ export class PersistentQueue<T> {
     const items = this.opts.itemCount(item);
     if (items === 0) return {};
     const payload = this.opts.encode(item);
-    const rec = new Uint8Array(6 + payload.length);
+    // The 6-byte header starts 2 bytes into its buffer so the payload lands 8-aligned, like the arena bytes it is
+    // copied from: V8 then copies words, not bytes (src/pdata/wire.ts).
+    const rec = new Uint8Array(new ArrayBuffer(8 + payload.length), 2, 6 + payload.length);
     rec[0] = RECORD_VERSION;
     rec[1] = SIGNAL_CODE[this.opts.signal];
     rec[2] = items & 0xff;
     rec[3] = (items >>> 8) & 0xff;
     rec[4] = (items >>> 16) & 0xff;
     rec[5] = (items >>> 24) & 0xff;
-    rec.set(payload, 6);
+    bulkCopy(rec, 6, payload, 0, payload.length); // payload may be shared memory at another alignment (wire.ts)
     const size = sizeFor(this.opts.sizer, items, rec.length);
     if (size > this.opts.capacity) {
       throw new ExportError(`request of size ${size} is larger than the sending queue capacity ${this.opts.capacity} (${this.opts.sizer})`, false);
