@@ -1057,9 +1057,11 @@ export function decodeRequest(bytes: Uint8Array, wantEager: boolean, adopt = fal
   const len = bytes.length;
   if (len > 0x7fffffff) throw new DecodeError('request larger than 2 GiB');
   let arena: Arena;
-  if (adopt && bytes.buffer instanceof SharedArrayBuffer && bytes.byteOffset === 0) {
-    // The caller hands its SharedArrayBuffer over (TraceBatch.decode's `adopt`): no copy.
-    arena = new Arena(0, len, bytes.buffer);
+  if (adopt && bytes.byteOffset === 0) {
+    // The caller hands its buffer over (TraceBatch.decode's `adopt`): no copy. A plain ArrayBuffer is fine for a
+    // batch that stays in this thread (the tail-sampling store's output in a worker); only SharedArrayBuffers can
+    // be handed to another thread without a copy.
+    arena = new Arena(0, len, bytes.buffer as SharedArrayBuffer);
   } else {
     arena = new Arena(len + (len >>> 3) + 64, len);
     bulkCopy(arena.u8, 0, bytes, 0, len);

@@ -88,8 +88,9 @@ export interface DecodeOptions {
   /** Parse every attribute, event, link and string into columns now (benchmarks, tests). Default: lazy. */
   eager?: boolean;
   /**
-   * `bytes` is a view at offset 0 of a SharedArrayBuffer the caller gives away: the batch uses it as its arena
-   * instead of copying (the caller must not touch it afterwards). Ignored for other buffers.
+   * `bytes` is a view at offset 0 of a buffer the caller gives away: the batch uses it as its arena instead of
+   * copying (the caller must not touch it afterwards). A SharedArrayBuffer keeps the batch transferable to another
+   * thread without a copy; a plain ArrayBuffer is for batches that stay in their thread.
    */
   adopt?: boolean;
 }

@@ -33,6 +33,9 @@ function decisionLabel(d: Decision): 'sampled' | 'not_sampled' | 'dropped' {
   return d === Decision.Sampled || d === Decision.InvertSampled ? 'sampled' : d === Decision.Dropped ? 'dropped' : 'not_sampled';
 }
 
+
+/** Spans per batch of due traces (the batch processor's default send_batch_size). */
+const DUE_BATCH_SPANS = 8192;
 export class TailSamplingProcessor implements TracesProcessor {
   readonly capabilities = { mutatesData: false };
   private readonly lifecycle = new Lifecycle();
@@ -169,8 +172,10 @@ export class TailSamplingProcessor implements TracesProcessor {
 
   private tick(): void {
     const t0 = performance.now();
-    const due = this.store.takeDue(t0);
-    if (due) void this.track(this.decideAndForward(due, t0));
+    // Due traces leave in batches of about DUE_BATCH_SPANS spans (trace-store.ts takeDue).
+    for (let due = this.store.takeDue(t0, DUE_BATCH_SPANS); due; due = this.store.takeDue(t0, DUE_BATCH_SPANS)) {
+      void this.track(this.decideAndForward(due, t0));
+    }
     this.m.tracesOnMemory.set(this.store.tracesInMemory);
     this.m.timerLatency.record(performance.now() - t0);
   }
