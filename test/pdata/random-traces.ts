@@ -6,6 +6,7 @@
 // Usage: const rng = mulberry32(seed); const obj = randomRequest(rng); const bytes = oracleEncodeTraces(obj);
 
 import type { AnyValue, TraceBatch, Attributes } from '../../src/pdata/traces';
+import { oracleEncodeTraces } from '../oracle/otlp-oracle';
 
 export type Rng = () => number;
 
@@ -369,4 +370,28 @@ export function batchToCanonical(b: TraceBatch): Record<string, unknown> {
     });
   }
   return { resourceSpans: resourceSpans.length ? resourceSpans : undefined };
+}
+
+/**
+ * The protobuf of a random trace request whose spans share `traceIds` trace ids across resources and scopes
+ * (5 % of spans without one): the generator alone gives every span its own trace id, which would make trace
+ * affinity trivial (worker sharding tests).
+ */
+export function randomSharedTraceRequest(rng: Rng, traceIds: number): Uint8Array {
+  const obj = randomRequest(rng, { maxResources: 4, maxScopes: 3, maxSpans: 12 }) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }> };
+  const ids = Array.from({ length: traceIds }, (_, k) => {
+    const b = Buffer.alloc(16);
+    b.writeUInt32BE(Math.floor(rng() * 2 ** 32), 0);
+    b.writeUInt32BE(k + 1, 12);
+    return b;
+  });
+  for (const rs of obj.resourceSpans) {
+    for (const ss of rs.scopeSpans) {
+      for (const s of ss.spans) {
+        if (rng() < 0.05) delete s.traceId;
+        else s.traceId = ids[Math.floor(rng() * ids.length)];
+      }
+    }
+  }
+  return oracleEncodeTraces(obj as unknown as Record<string, unknown>);
 }

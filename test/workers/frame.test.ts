@@ -12,7 +12,7 @@ import { DecodeError } from '../../src/errors';
 import { frameTraces } from '../../src/workers/frame';
 import { shardTraces } from '../../src/workers/shard';
 import { oracleDecodeTraces, oracleEncodeTraces } from '../oracle/otlp-oracle';
-import { edgeCaseRequests, mulberry32, normalize, randomRequest, type Rng } from '../pdata/random-traces';
+import { edgeCaseRequests, mulberry32, normalize, randomSharedTraceRequest } from '../pdata/random-traces';
 import { realisticRequest } from '../../bench/fixtures/realistic';
 
 type Obj = Record<string, any>;
@@ -32,26 +32,6 @@ function flat(canonical: Obj): Array<{ key: string; traceId: string }> {
 const oracleFlat = (bytes: Uint8Array) => flat(normalize(oracleDecodeTraces(bytes)) as Obj);
 const partBytes = (p: { sab: SharedArrayBuffer; len: number }) => new Uint8Array(p.sab, 0, p.len);
 
-/** A random request whose spans share a few trace ids across resources and scopes (some spans without one). */
-function randomSharedTraces(rng: Rng, traceIds: number): Uint8Array {
-  const obj = randomRequest(rng, { maxResources: 4, maxScopes: 3, maxSpans: 12 }) as Obj;
-  const ids = Array.from({ length: traceIds }, (_, k) => {
-    const b = Buffer.alloc(16);
-    b.writeUInt32BE(Math.floor(rng() * 2 ** 32), 0);
-    b.writeUInt32BE(k + 1, 12);
-    return b;
-  });
-  for (const rs of obj.resourceSpans) {
-    for (const ss of rs.scopeSpans) {
-      for (const s of ss.spans) {
-        if (rng() < 0.05) delete s.traceId;
-        else s.traceId = ids[Math.floor(rng() * ids.length)];
-      }
-    }
-  }
-  return oracleEncodeTraces(obj);
-}
-
 function counts(keys: string[]): Map<string, number> {
   const m = new Map<string, number>();
   for (const k of [...keys].sort()) m.set(k, (m.get(k) ?? 0) + 1);
@@ -62,7 +42,7 @@ test('frameTraces: every span in exactly one part with its resource and scope, o
   const rng = mulberry32(0xf4a3e);
   let split = 0;
   for (let round = 0; round < 40; round++) {
-    const wire = randomSharedTraces(rng, 1 + Math.floor(rng() * 12));
+    const wire = randomSharedTraceRequest(rng, 1 + Math.floor(rng() * 12));
     const original = oracleFlat(wire);
     const batch = TraceBatch.decode(wire);
     for (let n = 1; n <= 5; n++) {

@@ -10,7 +10,7 @@ import { MetricBatch } from '../../src/pdata/metrics';
 import { LogBatch } from '../../src/pdata/logs';
 import { RoundRobin, shardBatch, shardLogs, shardMetrics, shardTraces, type ShardPart } from '../../src/workers/shard';
 import { oracleEncodeLogs, oracleEncodeMetrics, oracleEncodeTraces } from '../oracle/otlp-oracle';
-import { batchToCanonical, mulberry32, normalize, randomRequest, type Rng } from '../pdata/random-traces';
+import { batchToCanonical, mulberry32, normalize, randomSharedTraceRequest, type Rng } from '../pdata/random-traces';
 import { flattenMetrics, metricBatchToCanonical, normalizeMetrics, randomMetricsRequest } from '../pdata/random-metrics';
 import { randomLogsRequest } from '../pdata/random-logs';
 
@@ -31,28 +31,9 @@ function flatSpans(b: TraceBatch): Array<{ key: string; traceId: string }> {
   return out;
 }
 
-/**
- * A random trace request whose spans share a few trace ids (across resources and scopes), some spans without
- * one: the random generator alone gives every span its own trace id, which would make affinity trivial.
- */
+/** A random trace request whose spans share a few trace ids (see randomSharedTraceRequest), decoded. */
 function randomTraceBatch(rng: Rng, traceIds: number): TraceBatch {
-  const obj = randomRequest(rng, { maxResources: 4, maxScopes: 3, maxSpans: 12 }) as Obj;
-  const ids = Array.from({ length: traceIds }, (_, k) => {
-    const b = Buffer.alloc(16);
-    b.writeUInt32BE(Math.floor(rng() * 2 ** 32), 0);
-    b.writeUInt32BE(k + 1, 12);
-    return b;
-  });
-  for (const rs of obj.resourceSpans) {
-    for (const ss of rs.scopeSpans) {
-      for (const s of ss.spans) {
-        const r = rng();
-        if (r < 0.05) delete s.traceId;
-        else s.traceId = ids[Math.floor(rng() * ids.length)];
-      }
-    }
-  }
-  return TraceBatch.decode(oracleEncodeTraces(obj));
+  return TraceBatch.decode(randomSharedTraceRequest(rng, traceIds));
 }
 
 function sortedCounts(keys: string[]): Map<string, number> {
