@@ -46,10 +46,30 @@ export interface MemoryLimiterOptions {
   readMemory?: () => number;
   /** Total memory for limit_percentage; default cgroup limit or os.totalmem(). */
   totalMemory?: () => number;
-  /** Forces a full GC; default `globalThis.gc` when node runs with --expose-gc, else none (no forced GC). */
+  /** Forces a full GC; default: this thread's V8 GC (runtimeGc); null: no forced GC. */
   gc?: (() => void) | null;
   /** Clock in ms (tests). */
   now?: () => number;
+}
+
+/**
+ * This thread's full GC, as the Go memory_limiter forces one above the soft limit: `globalThis.gc` when node runs
+ * with --expose-gc, else exposed at run time (V8 flag + a fresh context's `gc`). Under load most of the RSS above
+ * the live data is buffers already released but not yet collected (V8 collects SharedArrayBuffers lazily): a GC
+ * gives it back, where refusing data would not. Undefined if the runtime does not allow it.
+ */
+export function runtimeGc(): (() => void) | undefined {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (typeof g === 'function') return g;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('node:v8').setFlagsFromString('--expose-gc');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fn = require('node:vm').runInNewContext('gc') as unknown;
+    return typeof fn === 'function' ? (fn as () => void) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const DATA_REFUSED_MESSAGE = 'data refused due to high memory usage';
@@ -78,7 +98,7 @@ export class MemoryLimiter {
     opts: MemoryLimiterOptions = {},
   ) {
     this.readMemory = opts.readMemory ?? (() => process.memoryUsage.rss());
-    const g = opts.gc === undefined ? (globalThis as { gc?: () => void }).gc : opts.gc ?? undefined;
+    const g = opts.gc === undefined ? runtimeGc() : opts.gc ?? undefined;
     this.gc = typeof g === 'function' ? g : undefined;
     this.now = opts.now ?? (() => performance.now());
     this.lastGcDone = this.now();
