@@ -1053,15 +1053,16 @@ function decodeResourceSpans(start: number, end: number): void {
  * Decode an ExportTraceServiceRequest: copy the bytes into a shared arena, validate everything, build
  * the index. Throws DecodeError on malformed input.
  */
-export function decodeRequest(bytes: Uint8Array, wantEager: boolean, adopt = false): Parts {
+export function decodeRequest(bytes: Uint8Array, wantEager: boolean, adopt = false, capacity?: number): Parts {
   const len = bytes.length;
   if (len > 0x7fffffff) throw new DecodeError('request larger than 2 GiB');
   let arena: Arena;
-  if (adopt && bytes.byteOffset === 0) {
-    // The caller hands its buffer over (TraceBatch.decode's `adopt`): no copy. A plain ArrayBuffer is fine for a
-    // batch that stays in this thread (the tail-sampling store's output in a worker); only SharedArrayBuffers can
-    // be handed to another thread without a copy.
-    arena = new Arena(0, len, bytes.buffer as SharedArrayBuffer);
+  if (adopt && (bytes.byteOffset & 7) === 0) {
+    // The caller hands its buffer region over (TraceBatch.decode's `adopt`): no copy. A plain ArrayBuffer is fine
+    // for a batch that stays in this thread (the tail-sampling store's output in a worker); only SharedArrayBuffers
+    // can be handed to another thread without a copy. The region may be a window of a larger slab (frame.ts).
+    const room = Math.max(len, Math.min(capacity ?? bytes.buffer.byteLength - bytes.byteOffset, bytes.buffer.byteLength - bytes.byteOffset));
+    arena = new Arena(0, len, bytes.buffer as SharedArrayBuffer, bytes.byteOffset, room);
   } else {
     arena = new Arena(len + (len >>> 3) + 64, len);
     bulkCopy(arena.u8, 0, bytes, 0, len);

@@ -504,11 +504,35 @@ export class Arena {
   /** Buffer view of the same memory (utf8Slice / write). */
   buf: Buffer;
   used: number;
-  constructor(capacity: number, used = 0, sab?: SharedArrayBuffer) {
+  /**
+   * A new buffer of `capacity` bytes, or (adopting) the window [base, base+length) of `sab` — a part of a larger
+   * slab is fine: every arena offset is relative to the window (`u8`, `buf`).
+   */
+  constructor(capacity: number, used = 0, sab?: SharedArrayBuffer, base = 0, length?: number) {
     this.sab = sab ?? new SharedArrayBuffer(capacity);
-    this.u8 = new Uint8Array(this.sab);
-    this.buf = Buffer.from(this.sab);
+    const n = length ?? this.sab.byteLength - base;
+    this.u8 = new Uint8Array(this.sab, base, n);
+    this.buf = Buffer.from(this.sab, base, n);
     this.used = used;
+  }
+  /** Bytes of memory the arena holds (its window). */
+  get bytes(): number {
+    return this.u8.byteLength;
+  }
+  /**
+   * The arena's own SharedArrayBuffer with its bytes from offset 0 (toTransfer: the other thread rebuilds the
+   * arena from the whole buffer). An arena that is a window of a larger slab is moved to a buffer of its own first.
+   */
+  ownBuffer(): SharedArrayBuffer {
+    if (this.u8.byteOffset === 0 && this.u8.byteLength === this.sab.byteLength) return this.sab;
+    const n = new SharedArrayBuffer(this.u8.byteLength);
+    const u8 = new Uint8Array(n);
+    u8.set(this.u8);
+    copyStats.arenaBytes += this.u8.byteLength;
+    this.sab = n;
+    this.u8 = u8;
+    this.buf = Buffer.from(n);
+    return n;
   }
   ensure(extra: number): void {
     const need = this.used + extra;

@@ -133,7 +133,7 @@ export class LogBatch extends BatchBase implements LogParts {
   }
   /** Bytes this batch holds (wire bytes + columns): what memory bounds count. */
   get byteSize(): number {
-    return this.arena.sab.byteLength + this.res.buf.byteLength + this.scopes.buf.byteLength + this.logs.buf.byteLength + this.attrs.buf.byteLength;
+    return this.arena.bytes + this.res.buf.byteLength + this.scopes.buf.byteLength + this.logs.buf.byteLength + this.attrs.buf.byteLength;
   }
 
   /** @internal ExportLogsServiceRequest protobuf (`encode()`, BatchBase). */
@@ -180,7 +180,7 @@ export class LogBatch extends BatchBase implements LogParts {
     meta[LM_ATTRS] = this.attrs.rows;
     meta[LM_ORIG_LEN] = this.origLen;
     meta[LM_ATTR_HINT] = this.attrHint;
-    const buffers = [this.arena.sab, this.res.buf, this.scopes.buf, this.logs.buf, this.attrs.buf];
+    const buffers = [this.arena.ownBuffer(), this.res.buf, this.scopes.buf, this.logs.buf, this.attrs.buf];
     return { kind: 'logs', buffers: buffers as SharedArrayBuffer[], meta };
   }
 
@@ -268,7 +268,7 @@ export class LogBatch extends BatchBase implements LogParts {
   /** The 16 trace id bytes as a view (no copy), or an empty array when absent (sharding). */
   traceIdBytes(i: number): Uint8Array {
     const off = this.traceIdOffset(i);
-    return off < 0 ? NO_ID : new Uint8Array(this.arena.sab, off, 16);
+    return off < 0 ? NO_ID : this.arena.u8.slice(off, off + 16);
   }
   /** Offset of the 16 trace id bytes in `arenaBytes` (-1 when absent): hashing without creating a view. */
   traceIdOffset(i: number): number {

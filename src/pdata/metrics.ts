@@ -135,7 +135,7 @@ export class MetricBatch extends BatchBase implements MetricParts {
   /** Bytes this batch holds (wire bytes + columns): what memory bounds count. */
   get byteSize(): number {
     return (
-      this.arena.sab.byteLength + this.res.buf.byteLength + this.scopes.buf.byteLength + this.metrics.buf.byteLength +
+      this.arena.bytes + this.res.buf.byteLength + this.scopes.buf.byteLength + this.metrics.buf.byteLength +
       this.points.buf.byteLength + this.attrs.buf.byteLength + this.exemplars.buf.byteLength
     );
   }
@@ -192,7 +192,7 @@ export class MetricBatch extends BatchBase implements MetricParts {
     meta[MX_EXEMPLARS] = this.exemplars.rows;
     meta[MX_ORIG_LEN] = this.origLen;
     meta[MX_ATTR_HINT] = this.attrHint;
-    const buffers = [this.arena.sab, this.res.buf, this.scopes.buf, this.metrics.buf, this.points.buf, this.attrs.buf, this.exemplars.buf];
+    const buffers = [this.arena.ownBuffer(), this.res.buf, this.scopes.buf, this.metrics.buf, this.points.buf, this.attrs.buf, this.exemplars.buf];
     return { kind: 'metrics', buffers: buffers as SharedArrayBuffer[], meta };
   }
 

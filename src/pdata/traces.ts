@@ -88,11 +88,13 @@ export interface DecodeOptions {
   /** Parse every attribute, event, link and string into columns now (benchmarks, tests). Default: lazy. */
   eager?: boolean;
   /**
-   * `bytes` is a view at offset 0 of a buffer the caller gives away: the batch uses it as its arena instead of
-   * copying (the caller must not touch it afterwards). A SharedArrayBuffer keeps the batch transferable to another
-   * thread without a copy; a plain ArrayBuffer is for batches that stay in their thread.
+   * `bytes` is a view of a buffer region the caller gives away (at an 8-aligned offset): the batch uses it as its
+   * arena instead of copying (the caller must not touch that region afterwards). A SharedArrayBuffer keeps the
+   * batch transferable to another thread; a plain ArrayBuffer is for batches that stay in their thread.
    */
   adopt?: boolean;
+  /** With `adopt`: bytes of the region from the view's start (≥ its length; the rest is room for edits). */
+  capacity?: number;
 }
 
 export interface EncodeOptions {
@@ -122,7 +124,7 @@ export class TraceBatch extends BatchBase implements Parts {
   /** Decode an ExportTraceServiceRequest. Throws DecodeError (OTELTS_ERR_DECODE) on malformed input. */
   static decode(bytes: Uint8Array, opts?: DecodeOptions): TraceBatch {
     if (!(bytes instanceof Uint8Array)) throw new DecodeError('request body must be bytes');
-    return new TraceBatch(decodeRequest(bytes, opts?.eager === true, opts?.adopt === true));
+    return new TraceBatch(decodeRequest(bytes, opts?.eager === true, opts?.adopt === true, opts?.capacity));
   }
   /** Decode an OTLP/JSON ExportTraceServiceRequest (text or UTF-8 bytes). Throws DecodeError. */
   static fromJSON(body: string | Uint8Array): TraceBatch {
@@ -175,7 +177,7 @@ export class TraceBatch extends BatchBase implements Parts {
   /** Bytes this batch holds (wire bytes + columns): what memory bounds count. */
   get byteSize(): number {
     return (
-      this.arena.sab.byteLength + this.res.buf.byteLength + this.scopes.buf.byteLength + this.spans.buf.byteLength +
+      this.arena.bytes + this.res.buf.byteLength + this.scopes.buf.byteLength + this.spans.buf.byteLength +
       this.attrs.buf.byteLength + this.events.buf.byteLength + this.links.buf.byteLength
     );
   }
@@ -266,7 +268,7 @@ export class TraceBatch extends BatchBase implements Parts {
     meta[M_LINKS] = this.links.rows;
     meta[M_ORIG_LEN] = this.origLen;
     meta[M_ATTR_HINT] = this.attrHint;
-    const buffers = [this.arena.sab, this.res.buf, this.scopes.buf, this.spans.buf, this.attrs.buf, this.events.buf, this.links.buf];
+    const buffers = [this.arena.ownBuffer(), this.res.buf, this.scopes.buf, this.spans.buf, this.attrs.buf, this.events.buf, this.links.buf];
     return { kind: 'traces', buffers: buffers as SharedArrayBuffer[], meta };
   }
 
@@ -303,12 +305,12 @@ export class TraceBatch extends BatchBase implements Parts {
     const sb = this.sb(i);
     return this.hexAt(this.spans.i32[sb + S_TID_OFF], this.spans.i32[sb + S_TID_LEN]);
   }
-  /** The 16 trace id bytes as a view (no copy) — for hashing/sharding. All zero when absent. */
+  /** The 16 trace id bytes (a copy). All zero when absent. */
   traceIdBytes(i: number): Uint8Array {
     const sb = this.sb(i);
     const off = this.spans.i32[sb + S_TID_OFF];
     if (off < 0 || this.spans.i32[sb + S_TID_LEN] !== 16) return new Uint8Array(16);
-    return new Uint8Array(this.arena.sab, off, 16);
+    return this.arena.u8.slice(off, off + 16);
   }
   /** Offset of the 16 trace id bytes in `arenaBytes` (-1 when absent): hashing without creating a view. */
   traceIdOffset(i: number): number {

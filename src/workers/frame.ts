@@ -24,11 +24,16 @@ import { copyStats } from '../pdata/layout';
 import { bulkCopy, seqCopy } from '../pdata/wire';
 import { traceIdShard } from './shard';
 
-/** One worker's part of a request: an ExportTraceServiceRequest in `sab` bytes [0, len). */
+/**
+ * One worker's part of a request: an ExportTraceServiceRequest in bytes [off, off+len) of `sab`, in a region of
+ * `cap` bytes (the rest is room for the worker's in-place edits). Parts are carved from shared slabs.
+ */
 export interface FramedPart {
   readonly shard: number;
   readonly sab: SharedArrayBuffer;
+  readonly off: number;
   readonly len: number;
+  readonly cap: number;
   /** Spans in the part. */
   readonly spans: number;
 }
@@ -46,7 +51,7 @@ export class FramedTraces {
   /** Bytes the parts hold (what in-flight bounds count). */
   get byteSize(): number {
     let n = 0;
-    for (const p of this.parts) n += p.sab.byteLength;
+    for (const p of this.parts) n += p.cap;
     return n;
   }
 }
@@ -332,9 +337,27 @@ function writePart(k: number, out: Uint8Array): number {
   return p;
 }
 
+// Parts are carved from 8 MiB SharedArrayBuffer slabs, at 8-aligned offsets: allocating (and later freeing) a
+// SharedArrayBuffer per part measured 120–250 µs of CPU per 500 KB part against ≈ 20 µs for posting a buffer
+// that already exists. A slab is freed when every batch decoded from it is gone; a part larger than a quarter
+// of a slab gets a buffer of its own.
+const SLAB_BYTES = 8 << 20;
+let slab: SharedArrayBuffer | null = null;
+let slabPos = 0;
+
 function newPart(shard: number, len: number, spans: number): { part: FramedPart; u8: Uint8Array } {
-  const sab = new SharedArrayBuffer(withSlack(len));
-  return { part: { shard, sab, len, spans }, u8: new Uint8Array(sab) };
+  const cap = (withSlack(len) + 7) & ~7;
+  if (cap > SLAB_BYTES >>> 2) {
+    const sab = new SharedArrayBuffer(cap);
+    return { part: { shard, sab, off: 0, len, cap, spans }, u8: new Uint8Array(sab) };
+  }
+  if (slab === null || slabPos + cap > SLAB_BYTES) {
+    slab = new SharedArrayBuffer(SLAB_BYTES);
+    slabPos = 0;
+  }
+  const off = slabPos;
+  slabPos += cap;
+  return { part: { shard, sab: slab, off, len, cap, spans }, u8: new Uint8Array(slab, off, cap) };
 }
 
 /**

@@ -196,14 +196,14 @@ export class WorkerPool {
     const parts = framed.parts;
     if (parts.length === 0) return Promise.resolve();
     const shards = this.roundRobin ? [this.rr.pick(this.size)] : parts.map((p) => p.shard);
-    const sizes = parts.map((p) => p.sab.byteLength);
+    const sizes = parts.map((p) => p.cap);
     const busy = this.reserveCheck(shards, sizes);
     if (busy) return Promise.reject(busy);
     const runs: Promise<void>[] = [];
     for (let i = 0; i < parts.length; i++) {
       const shard = shards[i]!;
       const p = parts[i]!;
-      runs.push(this.runHeld(shard, sizes[i]!, { op: 'consume-traces-bytes', shard, receiver: rid, sab: p.sab, len: p.len }));
+      runs.push(this.runHeld(shard, sizes[i]!, { op: 'consume-traces-bytes', shard, receiver: rid, sab: p.sab, off: p.off, len: p.len, cap: p.cap }));
     }
     return settleAll(runs);
   }

@@ -16,8 +16,8 @@ export type BatchTransfer = TraceBatchTransfer | MetricBatchTransfer | LogBatchT
 
 export type Task =
   | { op: 'consume'; shard: number; receiver: string; signal: Signal; batch: BatchTransfer }
-  /** A trace request's part framed and cut on the acceptor (frame.ts): ExportTraceServiceRequest bytes [0, len) of sab, decoded in place. */
-  | { op: 'consume-traces-bytes'; shard: number; receiver: string; sab: SharedArrayBuffer; len: number }
+  /** A trace request's part framed and cut on the acceptor (frame.ts): ExportTraceServiceRequest bytes [off, off+len) of sab (a region of cap bytes), decoded in place. */
+  | { op: 'consume-traces-bytes'; shard: number; receiver: string; sab: SharedArrayBuffer; off: number; len: number; cap: number }
   /** Wait until the worker's pipelines started; report a failure to build or start them. */
   | { op: 'start'; shard: number }
   /** Shut the worker's pipelines down (processors flush, exporters drain). */

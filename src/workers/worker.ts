@@ -105,7 +105,7 @@ export default async function handle(task: Task): Promise<TaskResult> {
       }
       case 'consume-traces-bytes': {
         // Decoded in place: the part's buffer becomes the batch's arena (a DecodeError answers 400/INVALID_ARGUMENT).
-        const batch = TraceBatch.decode(new Uint8Array(task.sab, 0, task.len), { adopt: true });
+        const batch = TraceBatch.decode(new Uint8Array(task.sab, task.off, task.len), { adopt: true, capacity: task.cap });
         if (hooks && testHook(task, batch)) await new Promise(() => undefined);
         await service!.consume(task.receiver, 'traces', batch);
         return { ok: true };

@@ -30,7 +30,7 @@ function flat(canonical: Obj): Array<{ key: string; traceId: string }> {
   return out;
 }
 const oracleFlat = (bytes: Uint8Array) => flat(normalize(oracleDecodeTraces(bytes)) as Obj);
-const partBytes = (p: { sab: SharedArrayBuffer; len: number }) => new Uint8Array(p.sab, 0, p.len);
+const partBytes = (p: { sab: SharedArrayBuffer; off: number; len: number }) => new Uint8Array(p.sab, p.off, p.len);
 
 function counts(keys: string[]): Map<string, number> {
   const m = new Map<string, number>();
