@@ -84,10 +84,11 @@ class Rows {
   }
 }
 
-// resources: raw ranges of the `resource` field and the `schema_url` field (-1: absent), first scope, count
-const R_RES_S = 0, R_RES_E = 1, R_SCH_S = 2, R_SCH_E = 3, R_FIRST = 4, R_N = 5, R_STRIDE = 6;
-// scopes: raw ranges of `scope` and `schema_url`, first span, count
-const C_SC_S = 0, C_SC_E = 1, C_SCH_S = 2, C_SCH_E = 3, C_FIRST = 4, C_N = 5, C_STRIDE = 6;
+// resources and scopes (walkWrapper): raw ranges of field 1 (`resource` / `scope`) and of `schema_url` (-1:
+// absent), first child row (scope / span), child count
+const W_ONE_S = 0, W_ONE_E = 1, W_SCH_S = 2, W_SCH_E = 3, W_FIRST = 4, W_N = 5;
+const R_RES_S = W_ONE_S, R_RES_E = W_ONE_E, R_SCH_S = W_SCH_S, R_SCH_E = W_SCH_E, R_FIRST = W_FIRST, R_N = W_N, R_STRIDE = 6;
+const C_SC_S = W_ONE_S, C_SC_E = W_ONE_E, C_SCH_S = W_SCH_S, C_SCH_E = W_SCH_E, C_FIRST = W_FIRST, C_N = W_N, C_STRIDE = 6;
 // spans: raw range of the whole `spans` field (tag + length + content), shard
 const S_S = 0, S_E = 1, S_SHARD = 2, S_STRIDE = 3;
 
@@ -179,69 +180,46 @@ function spanShard(end: number, n: number): number {
   return shard;
 }
 
-function walkScope(end: number, n: number): void {
-  const cb = SCO.add();
-  const c = SCO.i32;
-  c[cb + C_SC_S] = c[cb + C_SCH_S] = -1;
-  c[cb + C_SC_E] = c[cb + C_SCH_E] = -1;
-  c[cb + C_FIRST] = SPA.rows;
+/**
+ * One ResourceSpans or ScopeSpans (the same shape: field 1 a message kept raw, field 2 the repeated children,
+ * field 3 schema_url kept raw): adds its row to `rows` (W_* columns), calls `child` for each field 2 (pos at the
+ * child's content, which child must leave at `e`), and returns nothing; unknown fields are skipped.
+ */
+function walkWrapper(rows: Rows, firstChild: number, end: number, child: (t0: number, e: number) => void): void {
+  const wb = rows.add();
+  const w = rows.i32;
+  w[wb + W_ONE_S] = w[wb + W_SCH_S] = -1;
+  w[wb + W_ONE_E] = w[wb + W_SCH_E] = -1;
+  w[wb + W_FIRST] = firstChild;
   let count = 0;
   while (pos < end) {
     const t0 = pos;
     const t = tag(end);
     if (t === 0x12) {
       const e = lenEnd(end);
-      const sb = SPA.add();
-      const s = SPA.i32;
-      s[sb + S_S] = t0;
-      s[sb + S_E] = e;
-      s[sb + S_SHARD] = spanShard(e, n);
+      child(t0, e);
       count++;
     } else if (t === 0x0a || t === 0x1a) {
       const e = lenEnd(end);
-      const c2 = SCO.i32;
-      if (t === 0x0a) {
-        c2[cb + C_SC_S] = t0;
-        c2[cb + C_SC_E] = e;
-      } else {
-        c2[cb + C_SCH_S] = t0;
-        c2[cb + C_SCH_E] = e;
-      }
+      const w2 = rows.i32;
+      w2[wb + (t === 0x0a ? W_ONE_S : W_SCH_S)] = t0;
+      w2[wb + (t === 0x0a ? W_ONE_E : W_SCH_E)] = e;
       pos = e;
     } else skip(t & 7, end);
   }
-  SCO.i32[cb + C_N] = count;
+  rows.i32[wb + W_N] = count;
 }
 
-function walkResource(end: number, n: number): void {
-  const rb = RES.add();
-  const r = RES.i32;
-  r[rb + R_RES_S] = r[rb + R_SCH_S] = -1;
-  r[rb + R_RES_E] = r[rb + R_SCH_E] = -1;
-  r[rb + R_FIRST] = SCO.rows;
-  let count = 0;
-  while (pos < end) {
-    const t0 = pos;
-    const t = tag(end);
-    if (t === 0x12) {
-      const e = lenEnd(end);
-      walkScope(e, n);
-      count++;
-    } else if (t === 0x0a || t === 0x1a) {
-      const e = lenEnd(end);
-      const r2 = RES.i32;
-      if (t === 0x0a) {
-        r2[rb + R_RES_S] = t0;
-        r2[rb + R_RES_E] = e;
-      } else {
-        r2[rb + R_SCH_S] = t0;
-        r2[rb + R_SCH_E] = e;
-      }
-      pos = e;
-    } else skip(t & 7, end);
-  }
-  RES.i32[rb + R_N] = count;
+let shards = 1;
+function addSpan(t0: number, e: number): void {
+  const sb = SPA.add();
+  const s = SPA.i32;
+  s[sb + S_S] = t0;
+  s[sb + S_E] = e;
+  s[sb + S_SHARD] = spanShard(e, shards);
 }
+const walkScope = (_t0: number, e: number): void => walkWrapper(SCO, SPA.rows, e, addSpan);
+const walkResource = (e: number): void => walkWrapper(RES, SCO.rows, e, walkScope);
 
 function varintSize(v: number): number {
   return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
@@ -368,6 +346,7 @@ export function frameTraces(body: Uint8Array, n: number): FramedTraces {
   if (body.length > 0x7fffffff) throw new DecodeError('request larger than 2 GiB');
   buf = body;
   pos = 0;
+  shards = n;
   RES.rows = SCO.rows = SPA.rows = 0;
   try {
     const end = body.length;
@@ -375,7 +354,7 @@ export function frameTraces(body: Uint8Array, n: number): FramedTraces {
       const t = tag(end);
       if (t === 0x0a) {
         const e = lenEnd(end);
-        walkResource(e, n);
+        walkResource(e);
       } else skip(t & 7, end);
     }
     const spans = SPA.rows;
