@@ -11,8 +11,10 @@
 //   in flight included; full → OverloadedError (or wait, with block_on_overflow).
 // * Shutdown does not drain: records stay in the store for the next start (as upstream). Sends in flight finish;
 //   one that fails while shutting down stays stored instead of being dropped.
-// * Requests enqueued in this run keep their decoded form in memory while queued (no decode on the way out);
-//   records recovered at start are read back and decoded in pages.
+// * Requests enqueued in this run keep their decoded form in memory while queued (no decode on the way out) up to
+//   `memoryBytes` (default 32 MiB of encoded bytes per queue); beyond, and for records recovered at start, the
+//   store holds the only copy and records are read back and decoded in pages when a consumer takes them. An
+//   outage is held on disk, not in RAM.
 // * A record that cannot be decoded (another format version, corruption) is deleted, counted and logged once; the
 //   rest is served.
 //
@@ -44,12 +46,25 @@ export interface PersistentQueueOptions<T> {
   itemCount(item: T): number;
   consume(item: T, done: Done): Promise<void>;
   logger: Logger;
+  /**
+   * Encoded bytes of queued requests kept in memory in their decoded form (default MEMORY_BYTES); beyond it a
+   * queued request lives only in the store and is read back when a consumer takes it.
+   */
+  memoryBytes?: number;
 }
+
+/**
+ * Default bound on the queued requests a persistent queue keeps decoded in memory, per queue (exporter × signal ×
+ * worker), in encoded bytes: the queue's point is to hold an outage on disk, not in RAM.
+ */
+export const MEMORY_BYTES = 32 << 20;
 
 interface Entry<T> {
   seq: number;
   size: number;
   item: T | undefined;
+  /** Encoded bytes counted in memHeld while `item` is held in memory (0: not held). */
+  mem: number;
 }
 
 function sizeFor(sizer: SizerType, items: number, bytes: number): number {
@@ -71,6 +86,8 @@ export class PersistentQueue<T> {
   /** Seqs of records recovered at start and not loaded yet; and records read ahead for them (a page at a time). */
   private readonly recovered = new Set<number>();
   private readonly readAhead = new Map<number, Uint8Array>();
+  /** Encoded bytes of the queued requests held decoded in memory (≤ memoryBytes). */
+  private memHeld = 0;
 
   constructor(private readonly opts: PersistentQueueOptions<T>) {}
 
@@ -82,6 +99,10 @@ export class PersistentQueue<T> {
   }
   get pending(): number {
     return this.entries.length - this.head;
+  }
+  /** Encoded bytes of queued requests held decoded in memory (the rest is only in the store). */
+  get memoryHeld(): number {
+    return this.memHeld;
   }
   /** Records dropped because they could not be decoded. */
   get dropped(): number {
@@ -111,7 +132,7 @@ export class PersistentQueue<T> {
           continue;
         }
         const size = sizeFor(this.opts.sizer, h.items, r.data.length);
-        this.entries.push({ seq: r.seq, size, item: undefined });
+        this.entries.push({ seq: r.seq, size, item: undefined, mem: 0 });
         this.recovered.add(r.seq);
         this.used += size;
         recovered++;
@@ -167,7 +188,14 @@ export class PersistentQueue<T> {
       this.release(size);
       throw e;
     }
-    this.entries.push({ seq, size, item });
+    if (this.memHeld + rec.length <= (this.opts.memoryBytes ?? MEMORY_BYTES)) {
+      this.memHeld += rec.length;
+      this.entries.push({ seq, size, item, mem: rec.length });
+    } else {
+      // Beyond the memory bound: the record in the store is the only copy; read back when taken (like a recovered one).
+      this.entries.push({ seq, size, item: undefined, mem: 0 });
+      this.recovered.add(seq);
+    }
     this.pump();
     return {};
   }
@@ -193,6 +221,8 @@ export class PersistentQueue<T> {
   private async dispatch(entry: Entry<T>): Promise<void> {
     let item = entry.item;
     entry.item = undefined;
+    this.memHeld -= entry.mem;
+    entry.mem = 0;
     if (item === undefined) {
       item = await this.load(entry);
       if (item === undefined) return;

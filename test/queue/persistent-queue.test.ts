@@ -347,6 +347,34 @@ for (const b of BACKENDS) {
     await q.shutdown(1000);
   });
 
+  test(`persistent queue [${b.name}]: an outage is held on disk — beyond memoryBytes queued requests live only in the store, and come back intact, in order`, async () => {
+    const dir = newDir();
+    let decoded = 0;
+    const { q, c } = makeQueue(() => b.open(dir), {
+      memoryBytes: 100,
+      decode: (bytes) => (decoded++, decodeItem(bytes) as Item),
+    });
+    await q.start();
+    const offered: Item[] = Array.from({ length: 20 }, (_, i) => ({ id: i + 1, items: 1 + (i % 3) }));
+    let maxHeld = 0;
+    for (const it of offered) {
+      await q.offer(it);
+      maxHeld = Math.max(maxHeld, q.memoryHeld);
+    }
+    assert.ok(maxHeld <= 100, `decoded requests held in memory stay within memoryBytes (max ${maxHeld})`);
+    assert.ok(maxHeld > 0, 'the first requests are kept decoded');
+    // The backend comes back: every request is sent, in order, as offered.
+    c.auto = true;
+    for (const call of c.calls) call.done();
+    await c.waitCalls(20);
+    await q.whenIdle();
+    assert.deepEqual(c.calls.map((x) => x.item), offered);
+    assert.ok(decoded >= 10, `requests beyond the bound were read back from the store (${decoded} decoded)`);
+    assert.equal(q.memoryHeld, 0);
+    assert.equal(q.size, 0);
+    await q.shutdown(1000);
+  });
+
   test(`persistent queue [${b.name}]: a consumer slot frees when consume() settles, not when done fires (sending_queue.batch)`, async () => {
     // The batcher takes a request (consume resolves) and calls done only once its batch is sent: with one consumer
     // it must still receive the following requests to fill the batch, as with the memory queue.
