@@ -30,6 +30,18 @@ export function sharedTable(stride: number, buf: SharedArrayBuffer, rows: number
   return t;
 }
 
+/** Encodings known for batches that will not change (rememberEncoding). */
+const preEncoded = new WeakMap<object, Uint8Array>();
+
+/**
+ * Remember `bytes` as `batch`'s Export*ServiceRequest, so encode() returns them instead of encoding again. For a
+ * holder that owns the batch from now on and will not modify it (the persistent queue, which has just stored
+ * exactly these bytes): the caller guarantees that no processor touches the batch afterwards.
+ */
+export function rememberEncoding(batch: object, bytes: Uint8Array): void {
+  preEncoded.set(batch, bytes);
+}
+
 export abstract class BatchBase implements BaseParts {
   /** @internal the tables (see layout.ts); not part of the API. */
   arena: Arena;
@@ -51,6 +63,10 @@ export abstract class BatchBase implements BaseParts {
   /** The Export*ServiceRequest protobuf. A batch nobody modified encodes to its original bytes. */
   encode(opts?: EncodeOptions): Uint8Array {
     const fromColumns = opts?.fromColumns === true;
+    if (!fromColumns) {
+      const pre = preEncoded.get(this);
+      if (pre !== undefined) return Buffer.from(pre.buffer, pre.byteOffset, pre.byteLength);
+    }
     if (!fromColumns && isPristine(this)) return Buffer.from(this.arena.u8.subarray(0, this.origLen));
     // Modified owners always have their attributes (events, links, exemplars) parsed already: set/delete parse first.
     if (fromColumns) this.parseAll();

@@ -51,6 +51,8 @@ export interface PersistentQueueOptions<T> {
    * queued request lives only in the store and is read back when a consumer takes it.
    */
   memoryBytes?: number;
+  /** Told the stored payload of a request kept in memory (the exporter then sends these bytes, not a new encoding). */
+  remember?(item: T, payload: Uint8Array): void;
 }
 
 /**
@@ -190,6 +192,7 @@ export class PersistentQueue<T> {
     }
     if (this.memHeld + rec.length <= (this.opts.memoryBytes ?? MEMORY_BYTES)) {
       this.memHeld += rec.length;
+      this.opts.remember?.(item, rec.subarray(6));
       this.entries.push({ seq, size, item, mem: rec.length });
     } else {
       // Beyond the memory bound: the record in the store is the only copy; read back when taken (like a recovered one).

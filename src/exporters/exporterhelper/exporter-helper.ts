@@ -19,6 +19,7 @@
 //       {exporter, data_type}
 // where <items> is spans | metric_points | log_records.
 
+import { rememberEncoding } from '../../pdata/batch-base';
 import type {
   Component,
   Counter,
@@ -72,7 +73,7 @@ export interface ExporterHelperOptions<T> {
    * Needed when sending_queue.storage is set: the request as bytes and back (the persistent queue stores it; the
    * bytes from encode are copied at once and may be a view of the request's own memory).
    */
-  codec?: { encode(data: T): Uint8Array; decode(bytes: Uint8Array): T };
+  codec?: { encode(data: T): Uint8Array; decode(bytes: Uint8Array): T; remember?(data: T, bytes: Uint8Array): void };
   /** The exporter's own start (open clients) — runs before the queue starts. */
   start?(host: Host): Promise<void>;
   /** The exporter's own shutdown (close clients) — runs after the queue drained. */
@@ -196,6 +197,7 @@ export class ExporterHelper<T> implements Component {
       blockOnOverflow: q.block_on_overflow,
       encode: (r) => codec.encode(r.data),
       decode: (bytes) => this.wrap(codec.decode(bytes)),
+      remember: codec.remember ? (r, bytes) => codec.remember!(r.data, bytes) : undefined,
       itemCount: (r) => r.itemCount,
       consume,
       logger: this.set.logger,
@@ -399,7 +401,12 @@ abstract class HelperExporterBase<S extends Signal> implements Component {
       itemCount: (b) => b.itemCount,
       byteSize: (b) => b.byteSize,
       batchOps: batchOpsFor(signal),
-      codec: { encode: (b) => b.encodeView(), decode: (bytes) => otlpSignal(signal).decode(bytes) as BatchOf<S> },
+      codec: {
+        encode: (b) => b.encodeView(),
+        decode: (bytes) => otlpSignal(signal).decode(bytes) as BatchOf<S>,
+        // The queue owns the batch once stored: the exporter sends the stored bytes instead of encoding again.
+        remember: (b, bytes) => rememberEncoding(b, bytes),
+      },
     });
   }
   start(host: Host): Promise<void> {
