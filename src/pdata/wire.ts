@@ -241,7 +241,22 @@ export function copySeq(dst: Uint8Array, dp: number, src: Uint8Array, sp: number
 // start at offset 0 of their buffer (allocations are ≥ 8-aligned), so alignment is decided by offsets: the
 // gather keeps its copies equally aligned (Arena.reserveAligned); other copies use the two helpers below.
 
-const isShared = (u8: Uint8Array): boolean => u8.buffer instanceof SharedArrayBuffer;
+// `u8.buffer instanceof SharedArrayBuffer` is not free, and the copy loops ask it of the same one or two arrays
+// again and again: remember the last two answers.
+let sharedA: Uint8Array | null = null;
+let sharedAIs = false;
+let sharedB: Uint8Array | null = null;
+let sharedBIs = false;
+function isShared(u8: Uint8Array): boolean {
+  if (u8 === sharedA) return sharedAIs;
+  if (u8 === sharedB) return sharedBIs;
+  const is = u8.buffer instanceof SharedArrayBuffer;
+  sharedB = sharedA;
+  sharedBIs = sharedAIs;
+  sharedA = u8;
+  sharedAIs = is;
+  return is;
+}
 /** Scratch buffers are kept up to this size; a larger request gets a buffer of its own (not kept). */
 const KEEP_MAX = 64 << 20;
 let scratch: Uint8Array = new Uint8Array(0);
@@ -289,6 +304,7 @@ export function seqCopy(dst: Uint8Array, dp: number, src: Uint8Array, sp: number
 
 /** Drop the cached views (so a finished output buffer / arena is not kept alive). */
 export function releaseCopyViews(): void {
+  sharedA = sharedB = null;
   cdst = csrc = new Uint8Array(0);
   cdstView = csrcView = new DataView(cdst.buffer);
 }
