@@ -315,11 +315,12 @@ function writePart(k: number, out: Uint8Array): number {
   return p;
 }
 
-// Parts are carved from 8 MiB SharedArrayBuffer slabs, at 8-aligned offsets: allocating (and later freeing) a
+// Parts are carved from 4 MiB SharedArrayBuffer slabs, at 8-aligned offsets: allocating (and later freeing) a
 // SharedArrayBuffer per part measured 120–250 µs of CPU per 500 KB part against ≈ 20 µs for posting a buffer
-// that already exists. A slab is freed when every batch decoded from it is gone; a part larger than a quarter
-// of a slab gets a buffer of its own.
-const SLAB_BYTES = 8 << 20;
+// that already exists. A slab is freed when every batch decoded from it is gone, so a part held for long (a
+// queue during an outage) keeps its whole slab: slabs stay small to bound that; a part larger than a quarter of
+// a slab gets a buffer of its own.
+const SLAB_BYTES = 4 << 20;
 let slab: SharedArrayBuffer | null = null;
 let slabPos = 0;
 
