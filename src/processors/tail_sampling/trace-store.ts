@@ -447,7 +447,11 @@ export class TraceStore {
   // ---- staging (traces taken out in the current call)
   private stBuf = new Uint8Array(0);
   private stPos = 0;
+  /** Per staged span: its offset in stBuf, or (stChunk ≥ 0) in that chunk, whose release waits for the flush. */
   private stOff = new Int32Array(256);
+  private stChunk = new Int32Array(256);
+  /** Chunks whose span release was deferred to the end of the flush (takeHead without copy). */
+  private pendingRelease: number[] = [];
   private stLen = new Int32Array(256);
   private stCtx = new Int32Array(256);
   private stN = 0;
@@ -624,20 +628,18 @@ export class TraceStore {
    */
   takeDue(nowMs: number, maxSpans = Infinity): DueTraces | null {
     let k = 0;
-    let bytes = 0;
     let spans = 0;
     const m = this.tcap - 1;
     while (k < this.count) {
       const slot = (this.head + k) & m;
       if (!(this.tArrival[slot]! + this.waitMs <= nowMs)) break;
       if (k > 0 && spans + this.tCount[slot]! > maxSpans) break;
-      bytes += this.tBytes[slot]!;
       spans += this.tCount[slot]!;
       k++;
     }
     if (k === 0) return null;
-    this.reserveStaging(bytes, spans, k);
-    for (let j = 0; j < k; j++) this.takeHead();
+    this.reserveStaging(0, spans, k); // spans are read from their chunks: no staging bytes
+    for (let j = 0; j < k; j++) this.takeHead(false);
     const due = this.flush(false);
     this.maybeShrink();
     return due;
@@ -646,8 +648,8 @@ export class TraceStore {
   /** Every buffered trace (shutdown), oldest first. */
   takeAll(): DueTraces | null {
     if (this.count === 0) return null;
-    this.reserveStaging(this.liveSpanBytes, this.liveSpans, this.count);
-    while (this.count > 0) this.takeHead();
+    this.reserveStaging(0, this.liveSpans, this.count);
+    while (this.count > 0) this.takeHead(false);
     const all = this.flush(false);
     this.maybeShrink();
     return all;
@@ -770,11 +772,16 @@ export class TraceStore {
   }
 
   // ------------------------------------------------------------------ internals: taking out
-  /** Move the oldest trace to the staging area and free its slots and chunk space. */
-  private takeHead(): void {
+  /**
+   * Move the oldest trace to the staging area and free its slots. `copy`: its span bytes are copied to stBuf and
+   * their chunk space freed at once (early decisions while add() still stores spans); otherwise they stay in their
+   * chunks, read from there by the flush, and the chunk space is freed after it (takeDue/takeAll: nothing is
+   * stored in between) — one copy of every span less.
+   */
+  private takeHead(copy = true): void {
     const t = this.head;
     const nsp = this.tCount[t]!;
-    this.reserveStaging(this.tBytes[t]!, nsp, 1);
+    this.reserveStaging(copy ? this.tBytes[t]! : 0, nsp, 1);
     const st = this.stT++;
     const o = t * 4;
     this.stKey[st * 4] = this.tKey[o]!;
@@ -788,13 +795,20 @@ export class TraceStore {
       const next = this.sNext[sp]!;
       const len = this.sLen[sp]!;
       const ch = this.sChunk[sp]!;
-      copyBytes(this.stBuf, this.stPos, this.chunks[ch]!, this.sOff[sp]!, len);
       const k = this.stN++;
-      this.stOff[k] = this.stPos;
+      if (copy) {
+        copyBytes(this.stBuf, this.stPos, this.chunks[ch]!, this.sOff[sp]!, len);
+        this.stOff[k] = this.stPos;
+        this.stChunk[k] = -1;
+        this.stPos += len;
+        this.releaseSpanBytes(ch);
+      } else {
+        this.stOff[k] = this.sOff[sp]!;
+        this.stChunk[k] = ch;
+        this.pendingRelease.push(ch);
+      }
       this.stLen[k] = len;
       this.stCtx[k] = this.sCtx[sp]!; // the staged span keeps the context reference until flush
-      this.stPos += len;
-      this.releaseSpanBytes(ch);
       this.sNext[sp] = this.sFree;
       this.sFree = sp;
       this.liveSpans--;
@@ -816,6 +830,7 @@ export class TraceStore {
     if (this.stN + spans > this.stOff.length) {
       const cap = Math.max(this.stN + spans, this.stOff.length * 2);
       this.stOff = growI32(this.stOff, cap, this.stN);
+      this.stChunk = growI32(this.stChunk, cap, this.stN);
       this.stLen = growI32(this.stLen, cap, this.stN);
       this.stCtx = growI32(this.stCtx, cap, this.stN);
     }
@@ -925,7 +940,8 @@ export class TraceStore {
           const len = this.stLen[k]!;
           out[p++] = 0x12;
           p = putVarint(out, p, len);
-          copySeq(out, p, this.stBuf, this.stOff[k]!, len);
+          const ch = this.stChunk[k]!;
+          copySeq(out, p, ch < 0 ? this.stBuf : this.chunks[ch]!, this.stOff[k]!, len);
           p += len;
         }
         out.set(cenc.subarray(cHead), p);
@@ -961,11 +977,15 @@ export class TraceStore {
       if (--ctxs.refs[c]! === 0) this.releaseCtx(c);
     }
     this.stN = this.stT = this.stPos = 0;
+    // the chunk space of spans read in place (takeHead without copy) is free now
+    for (const ch of this.pendingRelease) this.releaseSpanBytes(ch);
+    this.pendingRelease.length = 0;
     // Scratch is reused between rounds up to a bound (fresh memory costs page faults on every round); beyond it,
     // released. At most STAGING_KEEP_BYTES + its index arrays per store, outside bufferedBytes.
     if (this.stBuf.length > STAGING_KEEP_BYTES) this.stBuf = new Uint8Array(0);
     if (this.stOff.length > STAGING_KEEP_SPANS) {
       this.stOff = new Int32Array(256);
+      this.stChunk = new Int32Array(256);
       this.stLen = new Int32Array(256);
       this.stCtx = new Int32Array(256);
     }
