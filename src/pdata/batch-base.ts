@@ -4,7 +4,7 @@
 import type { Attributes, EncodeOptions } from './traces';
 import { isPristine } from './encode-common';
 import { AttrView, ensureAttrs, OWNER_RESOURCE, OWNER_SCOPE } from './attributes';
-import { hex, utf8, utf8Interned } from './wire';
+import { hex, seqCopy, utf8, utf8Interned } from './wire';
 import {
   Arena, Table,
   R_STRIDE, R_SCHEMA_OFF, R_SCHEMA_LEN, R_DROPPED, R_FIRST_SCOPE, R_SCOPE_COUNT,
@@ -42,22 +42,111 @@ export function rememberEncoding(batch: object, bytes: Uint8Array): void {
   preEncoded.set(batch, bytes);
 }
 
-export abstract class BatchBase implements BaseParts {
-  /** @internal the tables (see layout.ts); not part of the API. */
-  arena: Arena;
-  /** @internal */ res: Table;
-  /** @internal */ scopes: Table;
-  /** @internal */ attrs: Table;
-  /** @internal */ origLen: number;
-  /** @internal */ attrHint: number;
+function concatBytes(views: readonly Uint8Array[]): Buffer {
+  let n = 0;
+  for (const v of views) n += v.byteLength;
+  // 8 spare bytes: seqCopy may write up to 7 bytes past each copy (overwritten by the next).
+  const out = Buffer.allocUnsafe(n + 8);
+  let off = 0;
+  for (const v of views) {
+    seqCopy(out, off, v, 0, v.byteLength);
+    off += v.byteLength;
+  }
+  return out.subarray(0, n);
+}
 
-  protected constructor(p: BaseParts) {
-    this.arena = p.arena;
-    this.res = p.res;
-    this.scopes = p.scopes;
-    this.attrs = p.attrs;
-    this.origLen = p.origLen;
-    this.attrHint = p.attrHint;
+export abstract class BatchBase implements BaseParts {
+  // The tables live in the `_` fields; the accessors below first copy a lazy concatenation (concatLazy) into
+  // tables of its own. Every signal's own tables follow the same pattern (TraceBatch, LogBatch, MetricBatch).
+  private _arena: Arena;
+  private _res: Table;
+  private _scopes: Table;
+  private _attrs: Table;
+  private _origLen: number;
+  private _attrHint: number;
+  /**
+   * The batches this one is the concatenation of, not copied yet (null: the tables are this batch's own). Counting,
+   * sizing and encoding work from the parts; anything else copies them first (`materialize`).
+   */
+  protected lazy: readonly BatchBase[] | null;
+
+  protected constructor(p: BaseParts | null, lazy: readonly BatchBase[] | null = null) {
+    this.lazy = lazy;
+    this._arena = p?.arena as Arena;
+    this._res = p?.res as Table;
+    this._scopes = p?.scopes as Table;
+    this._attrs = p?.attrs as Table;
+    this._origLen = p === null ? -1 : p.origLen;
+    this._attrHint = p === null ? 0 : p.attrHint;
+  }
+
+  /** @internal the tables (see layout.ts); not part of the API. */
+  get arena(): Arena {
+    if (this.lazy !== null) this.materialize();
+    return this._arena;
+  }
+  /** @internal */
+  get res(): Table {
+    if (this.lazy !== null) this.materialize();
+    return this._res;
+  }
+  /** @internal */
+  get scopes(): Table {
+    if (this.lazy !== null) this.materialize();
+    return this._scopes;
+  }
+  /** @internal */
+  get attrs(): Table {
+    if (this.lazy !== null) this.materialize();
+    return this._attrs;
+  }
+  /** @internal */
+  get origLen(): number {
+    if (this.lazy !== null) this.materialize();
+    return this._origLen;
+  }
+  /** @internal */
+  get attrHint(): number {
+    if (this.lazy !== null) this.materialize();
+    return this._attrHint;
+  }
+
+  /** Take the tables of `p` (a subclass takes its own tables, then calls this). */
+  protected adopt(p: BaseParts): void {
+    this._arena = p.arena;
+    this._res = p.res;
+    this._scopes = p.scopes;
+    this._attrs = p.attrs;
+    this._origLen = p.origLen;
+    this._attrHint = p.attrHint;
+  }
+  /** Copy the parts of a lazy concatenation into tables of this batch's own (the signal's gather). */
+  protected abstract gatherLazy(parts: readonly BatchBase[]): void;
+  protected materialize(): void {
+    const parts = this.lazy!;
+    this.lazy = null;
+    this.gatherLazy(parts);
+  }
+  /** The parts of a lazy concatenation of `batches`, nested lazy concatenations flattened. */
+  protected static flatten<B extends BatchBase>(batches: readonly B[]): B[] {
+    const out: B[] = [];
+    for (const b of batches) {
+      if (b.lazy !== null) out.push(...(b.lazy as B[]));
+      else out.push(b);
+    }
+    return out;
+  }
+  /** Items of a lazy concatenation (the sum over its parts). */
+  protected lazyItems(): number {
+    let n = 0;
+    for (const b of this.lazy!) n += (b as unknown as { itemCount: number }).itemCount;
+    return n;
+  }
+  /** Bytes of a lazy concatenation (its parts hold the memory). */
+  protected lazyBytes(): number {
+    let n = 0;
+    for (const b of this.lazy!) n += (b as unknown as { byteSize: number }).byteSize;
+    return n;
   }
 
   /** The Export*ServiceRequest protobuf. A batch nobody modified encodes to its original bytes. */
@@ -66,6 +155,9 @@ export abstract class BatchBase implements BaseParts {
     if (!fromColumns) {
       const pre = preEncoded.get(this);
       if (pre !== undefined) return Buffer.from(pre.buffer, pre.byteOffset, pre.byteLength);
+      // A request's only field is the repeated Resource* message: the concatenation of the parts' encodings
+      // is the encoding of their concatenation, written in one copy from the parts' own bytes.
+      if (this.lazy !== null) return concatBytes(this.lazy.map((b) => b.encodeView()));
     }
     if (!fromColumns && isPristine(this)) return Buffer.from(this.arena.u8.subarray(0, this.origLen));
     // Modified owners always have their attributes (events, links, exemplars) parsed already: set/delete parse first.
@@ -78,7 +170,11 @@ export abstract class BatchBase implements BaseParts {
    * For callers that copy the bytes anyway (the persistent queue's record) — one copy less than encode().
    */
   encodeView(): Uint8Array {
-    if (isPristine(this)) return this.arena.u8.subarray(0, this.origLen);
+    if (this.lazy === null) {
+      const pre = preEncoded.get(this);
+      if (pre !== undefined) return pre;
+      if (isPristine(this)) return this._arena.u8.subarray(0, this._origLen);
+    }
     return this.encode();
   }
   /** Parse every attribute list (and every nested row) into the tables (what `{eager: true}` does at decode). */

@@ -33,3 +33,14 @@ export function concatBatches<B extends AnyBatch>(batches: readonly B[]): B {
   const ctor = first.constructor as unknown as { concat(b: readonly B[]): B };
   return ctor.concat(batches);
 }
+
+/**
+ * concatBatches without copying until the result's tables are read (TraceBatch.concatLazy): for a caller that
+ * owns `batches` and hands them over (the batch processor). A batch that is only counted and encoded is written
+ * to the wire straight from its parts.
+ */
+export function concatBatchesLazy<B extends AnyBatch>(batches: readonly B[]): B {
+  if (batches.length === 0) throw new RangeError('concatBatchesLazy needs at least one batch');
+  const ctor = batches[0]!.constructor as unknown as { concatLazy(b: readonly B[]): B };
+  return ctor.concatLazy(batches);
+}

@@ -71,12 +71,21 @@ const OWNER_LOG = registerOwnerKind({
 const NO_ID = new Uint8Array(0);
 
 export class LogBatch extends BatchBase implements LogParts {
-  /** @internal the log record table (see layout.ts; the others are BatchBase's); not part of the API. */
-  logs: Table;
+  private _logs: Table;
 
-  private constructor(p: LogParts) {
-    super(p);
-    this.logs = p.logs;
+  private constructor(p: LogParts | null, lazy: readonly LogBatch[] | null = null) {
+    super(p, lazy);
+    this._logs = p?.logs as Table;
+  }
+  /** @internal the log record table (see layout.ts; the others are BatchBase's); not part of the API. */
+  get logs(): Table {
+    if (this.lazy !== null) this.materialize();
+    return this._logs;
+  }
+  protected gatherLazy(parts: readonly BatchBase[]): void {
+    const p = concatLogParts(parts as LogBatch[]);
+    this._logs = p.logs;
+    this.adopt(p);
   }
 
   /** Decode an ExportLogsServiceRequest. Throws DecodeError (OTELTS_ERR_DECODE) on malformed input. */
@@ -100,6 +109,11 @@ export class LogBatch extends BatchBase implements LogParts {
   static concat(batches: readonly LogBatch[]): LogBatch {
     if (batches.length === 0) return LogBatch.empty();
     return new LogBatch(concatLogParts(batches));
+  }
+  /** concat without copying now (see TraceBatch.concatLazy): the caller hands `batches` over. */
+  static concatLazy(batches: readonly LogBatch[]): LogBatch {
+    if (batches.length < 2) return batches.length === 0 ? LogBatch.empty() : batches[0]!;
+    return new LogBatch(null, BatchBase.flatten(batches));
   }
   static empty(): LogBatch {
     return new LogBatch(decodeLogsRequest(new Uint8Array(0), false));
@@ -126,13 +140,14 @@ export class LogBatch extends BatchBase implements LogParts {
   }
   /** Log records. */
   get itemCount(): number {
-    return this.logs.rows;
+    return this.lazy !== null ? this.lazyItems() : this._logs.rows;
   }
   get logRecordCount(): number {
-    return this.logs.rows;
+    return this.lazy !== null ? this.lazyItems() : this._logs.rows;
   }
   /** Bytes this batch holds (wire bytes + columns): what memory bounds count. */
   get byteSize(): number {
+    if (this.lazy !== null) return this.lazyBytes();
     return this.arena.bytes + this.res.buf.byteLength + this.scopes.buf.byteLength + this.logs.buf.byteLength + this.attrs.buf.byteLength;
   }
 

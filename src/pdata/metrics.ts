@@ -67,16 +67,37 @@ interface OtlpJsonMetricsModule {
 }
 
 export class MetricBatch extends BatchBase implements MetricParts {
-  /** @internal the metric tables (see layout.ts; the others are BatchBase's); not part of the API. */
-  metrics: Table;
-  /** @internal */ points: Table;
-  /** @internal */ exemplars: Table;
+  private _metrics: Table;
+  private _points: Table;
+  private _exemplars: Table;
 
-  private constructor(p: MetricParts) {
-    super(p);
-    this.metrics = p.metrics;
-    this.points = p.points;
-    this.exemplars = p.exemplars;
+  private constructor(p: MetricParts | null, lazy: readonly MetricBatch[] | null = null) {
+    super(p, lazy);
+    this._metrics = p?.metrics as Table;
+    this._points = p?.points as Table;
+    this._exemplars = p?.exemplars as Table;
+  }
+  /** @internal the metric tables (see layout.ts; the others are BatchBase's); not part of the API. */
+  get metrics(): Table {
+    if (this.lazy !== null) this.materialize();
+    return this._metrics;
+  }
+  /** @internal */
+  get points(): Table {
+    if (this.lazy !== null) this.materialize();
+    return this._points;
+  }
+  /** @internal */
+  get exemplars(): Table {
+    if (this.lazy !== null) this.materialize();
+    return this._exemplars;
+  }
+  protected gatherLazy(parts: readonly BatchBase[]): void {
+    const p = concatMetricParts(parts as MetricBatch[]);
+    this._metrics = p.metrics;
+    this._points = p.points;
+    this._exemplars = p.exemplars;
+    this.adopt(p);
   }
 
   /** Decode an ExportMetricsServiceRequest. Throws DecodeError (OTELTS_ERR_DECODE) on malformed input. */
@@ -96,6 +117,11 @@ export class MetricBatch extends BatchBase implements MetricParts {
   static concat(batches: readonly MetricBatch[]): MetricBatch {
     if (batches.length === 0) return MetricBatch.empty();
     return new MetricBatch(concatMetricParts(batches));
+  }
+  /** concat without copying now (see TraceBatch.concatLazy): the caller hands `batches` over. */
+  static concatLazy(batches: readonly MetricBatch[]): MetricBatch {
+    if (batches.length < 2) return batches.length === 0 ? MetricBatch.empty() : batches[0]!;
+    return new MetricBatch(null, BatchBase.flatten(batches));
   }
   static empty(): MetricBatch {
     return new MetricBatch(decodeMetricsRequest(new Uint8Array(0)));
@@ -124,16 +150,17 @@ export class MetricBatch extends BatchBase implements MetricParts {
   }
   /** Data points. */
   get itemCount(): number {
-    return this.points.rows;
+    return this.lazy !== null ? this.lazyItems() : this._points.rows;
   }
   get dataPointCount(): number {
-    return this.points.rows;
+    return this.lazy !== null ? this.lazyItems() : this._points.rows;
   }
   get metricCount(): number {
     return this.metrics.rows;
   }
   /** Bytes this batch holds (wire bytes + columns): what memory bounds count. */
   get byteSize(): number {
+    if (this.lazy !== null) return this.lazyBytes();
     return (
       this.arena.bytes + this.res.buf.byteLength + this.scopes.buf.byteLength + this.metrics.buf.byteLength +
       this.points.buf.byteLength + this.attrs.buf.byteLength + this.exemplars.buf.byteLength

@@ -109,16 +109,37 @@ interface OtlpJsonModule {
 }
 
 export class TraceBatch extends BatchBase implements Parts {
-  /** @internal the span tables (see layout.ts; the others are BatchBase's); not part of the API. */
-  spans: Table;
-  /** @internal */ events: Table;
-  /** @internal */ links: Table;
+  private _spans: Table;
+  private _events: Table;
+  private _links: Table;
 
-  private constructor(p: Parts) {
-    super(p);
-    this.spans = p.spans;
-    this.events = p.events;
-    this.links = p.links;
+  private constructor(p: Parts | null, lazy: readonly TraceBatch[] | null = null) {
+    super(p, lazy);
+    this._spans = p?.spans as Table;
+    this._events = p?.events as Table;
+    this._links = p?.links as Table;
+  }
+  /** @internal the span tables (see layout.ts; the others are BatchBase's); not part of the API. */
+  get spans(): Table {
+    if (this.lazy !== null) this.materialize();
+    return this._spans;
+  }
+  /** @internal */
+  get events(): Table {
+    if (this.lazy !== null) this.materialize();
+    return this._events;
+  }
+  /** @internal */
+  get links(): Table {
+    if (this.lazy !== null) this.materialize();
+    return this._links;
+  }
+  protected gatherLazy(parts: readonly BatchBase[]): void {
+    const p = concatParts(parts as TraceBatch[]);
+    this._spans = p.spans;
+    this._events = p.events;
+    this._links = p.links;
+    this.adopt(p);
   }
 
   /** Decode an ExportTraceServiceRequest. Throws DecodeError (OTELTS_ERR_DECODE) on malformed input. */
@@ -140,6 +161,15 @@ export class TraceBatch extends BatchBase implements Parts {
   static concat(batches: readonly TraceBatch[]): TraceBatch {
     if (batches.length === 0) return TraceBatch.empty();
     return new TraceBatch(concatParts(batches));
+  }
+  /**
+   * concat without copying now: the batch refers to `batches` until something reads its tables (counting and
+   * encoding do not: a batch that is only forwarded is encoded straight from its parts, in one copy). The caller
+   * hands `batches` over: nothing may modify them afterwards (the batch processor owns what it batches).
+   */
+  static concatLazy(batches: readonly TraceBatch[]): TraceBatch {
+    if (batches.length < 2) return batches.length === 0 ? TraceBatch.empty() : batches[0]!;
+    return new TraceBatch(null, BatchBase.flatten(batches));
   }
   static empty(): TraceBatch {
     return new TraceBatch(decodeRequest(new Uint8Array(0), false));
@@ -168,14 +198,15 @@ export class TraceBatch extends BatchBase implements Parts {
     return 'traces';
   }
   get spanCount(): number {
-    return this.spans.rows;
+    return this.lazy !== null ? this.lazyItems() : this._spans.rows;
   }
   /** Items this batch counts for batching and metrics: its spans. */
   get itemCount(): number {
-    return this.spans.rows;
+    return this.lazy !== null ? this.lazyItems() : this._spans.rows;
   }
   /** Bytes this batch holds (wire bytes + columns): what memory bounds count. */
   get byteSize(): number {
+    if (this.lazy !== null) return this.lazyBytes();
     return (
       this.arena.bytes + this.res.buf.byteLength + this.scopes.buf.byteLength + this.spans.buf.byteLength +
       this.attrs.buf.byteLength + this.events.buf.byteLength + this.links.buf.byteLength

@@ -28,7 +28,7 @@ import type { MetricRegistry } from '../telemetry/metrics';
 import type { BuildInfo } from '../service/telemetry';
 import { combineErrors, CONSUME_METHOD } from '../service/fanout';
 import { RoundRobin, shardBatch } from './shard';
-import { FramedTraces, frameTraces } from './frame';
+import { FramedTraces, frameTraces, releaseParts } from './frame';
 import { RemoteError, type ChannelMessage, type Task, type TaskResult, type WorkerData } from './protocol';
 
 const QUEUE_OPTIONS = Piscina.queueOptionsSymbol;
@@ -198,12 +198,15 @@ export class WorkerPool {
     const shards = this.roundRobin ? [this.rr.pick(this.size)] : parts.map((p) => p.shard);
     const sizes = parts.map((p) => p.cap);
     const busy = this.reserveCheck(shards, sizes);
-    if (busy) return Promise.reject(busy);
+    if (busy) {
+      releaseParts(parts.map((p) => p.bufferId)); // never handed over: their buffers may be reused
+      return Promise.reject(busy);
+    }
     const runs: Promise<void>[] = [];
     for (let i = 0; i < parts.length; i++) {
       const shard = shards[i]!;
       const p = parts[i]!;
-      runs.push(this.runHeld(shard, sizes[i]!, { op: 'consume-traces-bytes', shard, receiver: rid, sab: p.sab, off: p.off, len: p.len, cap: p.cap }));
+      runs.push(this.runHeld(shard, sizes[i]!, { op: 'consume-traces-bytes', shard, receiver: rid, sab: p.sab, off: p.off, len: p.len, cap: p.cap, bufferId: p.bufferId }));
     }
     return settleAll(runs);
   }
@@ -236,6 +239,7 @@ export class WorkerPool {
     t[QUEUE_OPTIONS] = { shard: task.shard };
     const p = this.pool!.run(t).then(
       (r: TaskResult) => {
+        if (r.released !== undefined) releaseParts(r.released);
         if (!r.ok) throw new RemoteError(r.error);
       },
       (e: unknown) => {

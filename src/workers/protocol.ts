@@ -17,7 +17,7 @@ export type BatchTransfer = TraceBatchTransfer | MetricBatchTransfer | LogBatchT
 export type Task =
   | { op: 'consume'; shard: number; receiver: string; signal: Signal; batch: BatchTransfer }
   /** A trace request's part framed and cut on the acceptor (frame.ts): ExportTraceServiceRequest bytes [off, off+len) of sab (a region of cap bytes), decoded in place. */
-  | { op: 'consume-traces-bytes'; shard: number; receiver: string; sab: SharedArrayBuffer; off: number; len: number; cap: number }
+  | { op: 'consume-traces-bytes'; shard: number; receiver: string; sab: SharedArrayBuffer; off: number; len: number; cap: number; bufferId: number }
   /** Wait until the worker's pipelines started; report a failure to build or start them. */
   | { op: 'start'; shard: number }
   /** Shut the worker's pipelines down (processors flush, exporters drain). */
@@ -34,7 +34,13 @@ export interface WireError {
   retryAfterSeconds?: number;
 }
 
-export type TaskResult = { ok: true; stats?: Record<string, number> } | { ok: false; error: WireError };
+/**
+ * `released`: buffer ids (frame.ts) of parts this worker no longer refers to since its last answer — the acceptor reuses
+ * their buffers. Carried by any answer (a failed task's too).
+ */
+export type TaskResult =
+  | { ok: true; stats?: Record<string, number>; released?: number[] }
+  | { ok: false; error: WireError; released?: number[] };
 
 /** What every worker is started with (piscina `workerData`). */
 export interface WorkerData {

@@ -92,7 +92,26 @@ function testHook(task: Extract<Task, { op: 'consume' | 'consume-traces-bytes' }
   return false;
 }
 
+/**
+ * Pooled buffers (frame.ts) of parts no object here refers to any more: the SharedArrayBuffer object a part
+ * arrived in is this thread's own (one per message), held by the batch decoded from it; once it is collected,
+ * nothing here can read or write the part, and the acceptor may reuse the buffer. Reported with the next answer.
+ */
+let released: number[] = [];
+const partGone = new FinalizationRegistry<number>((id) => released.push(id));
+
+function withReleased(r: TaskResult): TaskResult {
+  if (released.length === 0) return r;
+  r.released = released;
+  released = [];
+  return r;
+}
+
 export default async function handle(task: Task): Promise<TaskResult> {
+  return withReleased(await run(task));
+}
+
+async function run(task: Task): Promise<TaskResult> {
   const err = await ready;
   if (err) return { ok: false, error: err };
   try {
@@ -105,6 +124,7 @@ export default async function handle(task: Task): Promise<TaskResult> {
       }
       case 'consume-traces-bytes': {
         // Decoded in place: the part's buffer becomes the batch's arena (a DecodeError answers 400/INVALID_ARGUMENT).
+        if (task.bufferId !== 0) partGone.register(task.sab, task.bufferId);
         const batch = TraceBatch.decode(new Uint8Array(task.sab, task.off, task.len), { adopt: true, capacity: task.cap });
         if (hooks && testHook(task, batch)) await new Promise(() => undefined);
         await service!.consume(task.receiver, 'traces', batch);

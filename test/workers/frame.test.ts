@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { TraceBatch } from '../../src/pdata/traces';
 import { DecodeError } from '../../src/errors';
-import { frameTraces } from '../../src/workers/frame';
+import { frameTraces, partBufferStats, releaseParts } from '../../src/workers/frame';
 import { shardTraces } from '../../src/workers/shard';
 import { oracleDecodeTraces, oracleEncodeTraces } from '../oracle/otlp-oracle';
 import { edgeCaseRequests, mulberry32, normalize, randomSharedTraceRequest } from '../pdata/random-traces';
@@ -157,4 +157,24 @@ test('frameTraces: malformed framing is a DecodeError (never another exception),
     }
   }
   assert.ok(rejected > 0, 'some damage is caught by the framing walk');
+});
+
+test('frameTraces: part buffers come back to a pool when released and are never reused while held', () => {
+  const req = realisticRequest({ spans: 64, seed: 9 }).bytes;
+  const view = (p: { sab: SharedArrayBuffer; off: number; len: number }) => Buffer.from(new Uint8Array(p.sab, p.off, p.len));
+  // Held parts: every later part gets another buffer, and the held bytes stay intact.
+  const held = Array.from({ length: 6 }, () => frameTraces(req, 1).parts[0]!);
+  assert.equal(new Set(held.map((p) => p.sab)).size, held.length, 'no two held parts share a buffer');
+  for (const p of held) assert.ok(p.bufferId > 0 && p.cap >= p.len);
+  // Released parts are reused (same buffer, same size class), first released first served is not promised.
+  const reusedBefore = partBufferStats.reused;
+  releaseParts(held.slice(0, 3).map((p) => p.bufferId));
+  releaseParts([held[0]!.bufferId, 0, 987654321]); // twice, unpooled and unknown ids: ignored
+  const next = Array.from({ length: 4 }, () => frameTraces(req, 1).parts[0]!);
+  assert.equal(partBufferStats.reused - reusedBefore, 3, 'the three released buffers are reused, no more');
+  const released = new Set(held.slice(0, 3).map((p) => p.sab));
+  assert.equal(next.filter((p) => released.has(p.sab)).length, 3);
+  for (const p of next) assert.ok(!held.slice(3).some((h) => h.sab === p.sab), 'a held buffer is never handed out again');
+  for (const p of [...held.slice(3), ...next]) assert.deepEqual(view(p), Buffer.from(req), 'a part holds its request byte for byte');
+  releaseParts([...held.slice(3), ...next].map((p) => p.bufferId));
 });

@@ -41,7 +41,7 @@ import type {
 import { Lifecycle } from '../../component/types';
 import { OverloadedError, ShutdownError } from '../../errors';
 import type { AnyBatch } from '../../pdata/batch';
-import { concatBatches } from '../../pdata/batch';
+import { concatBatchesLazy } from '../../pdata/batch';
 import type { TraceBatch } from '../../pdata/traces';
 import type { MetricBatch } from '../../pdata/metrics';
 import type { LogBatch } from '../../pdata/logs';
@@ -260,7 +260,8 @@ export class BatchProcessor<B extends AnyBatch> {
     }
     this.pendingItems -= items;
     this.pendingBytes -= bytes;
-    const out = parts.length === 1 ? parts[0]! : concatBatches(parts);
+    // Lazy: an exporter that only encodes the batch writes it straight from the parts (one copy, not two).
+    const out = parts.length === 1 ? parts[0]! : concatBatchesLazy(parts);
     return { out, items, bytes };
   }
 
