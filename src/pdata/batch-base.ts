@@ -5,6 +5,7 @@ import type { Attributes, EncodeOptions } from './traces';
 import { isPristine } from './encode-common';
 import { AttrView, ensureAttrs, OWNER_RESOURCE, OWNER_SCOPE } from './attributes';
 import { hex, seqCopy, utf8, utf8Interned } from './wire';
+import { BufferPool } from './buffer-pool';
 import {
   Arena, Table,
   R_STRIDE, R_SCHEMA_OFF, R_SCHEMA_LEN, R_DROPPED, R_FIRST_SCOPE, R_SCOPE_COUNT,
@@ -42,18 +43,36 @@ export function rememberEncoding(batch: object, bytes: Uint8Array): void {
   preEncoded.set(batch, bytes);
 }
 
-function concatBytes(views: readonly Uint8Array[]): Buffer {
-  let n = 0;
-  for (const v of views) n += v.byteLength;
-  // 8 spare bytes: seqCopy may write up to 7 bytes past each copy (overwritten by the next).
-  const out = Buffer.allocUnsafe(n + 8);
+/** Write `views` back to back into `out` (which has ≥ 8 bytes to spare: seqCopy may write 7 past each copy). */
+function writeViews(out: Uint8Array, views: readonly Uint8Array[]): void {
   let off = 0;
   for (const v of views) {
     seqCopy(out, off, v, 0, v.byteLength);
     off += v.byteLength;
   }
+}
+
+function byteLength(views: readonly Uint8Array[]): number {
+  let n = 0;
+  for (const v of views) n += v.byteLength;
+  return n;
+}
+
+function concatBytes(views: readonly Uint8Array[]): Buffer {
+  const n = byteLength(views);
+  const out = Buffer.allocUnsafe(n + 8);
+  writeViews(out, views);
   return out.subarray(0, n);
 }
+
+/** An encoding in a pooled buffer (encodeLeased): call release() once nothing reads `bytes` any more. */
+export interface LeasedEncoding {
+  readonly bytes: Buffer;
+  release(): void;
+}
+const NO_RELEASE = (): void => undefined;
+/** Encoded requests (64 KiB to 64 MiB, at most 128 MiB idle per thread): see buffer-pool.ts for why. */
+const encodeBuffers = new BufferPool<ArrayBuffer>((n) => new ArrayBuffer(n), 64 << 10, 64 << 20, 128 << 20);
 
 export abstract class BatchBase implements BaseParts {
   // The tables live in the `_` fields; the accessors below first copy a lazy concatenation (concatLazy) into
@@ -176,6 +195,31 @@ export abstract class BatchBase implements BaseParts {
       if (isPristine(this)) return this._arena.u8.subarray(0, this._origLen);
     }
     return this.encode();
+  }
+  /**
+   * encode() into a pooled buffer, for a sender that knows when it is done with the bytes (an exporter, once its
+   * request completed): a batch that is only forwarded then costs no fresh memory. Batches that were modified
+   * are encoded as by encode() (release does nothing).
+   */
+  encodeLeased(): LeasedEncoding {
+    const pre = preEncoded.get(this);
+    if (pre !== undefined) return { bytes: Buffer.from(pre.buffer, pre.byteOffset, pre.byteLength), release: NO_RELEASE };
+    let views: Uint8Array[];
+    if (this.lazy !== null) views = this.lazy.map((b) => b.encodeView());
+    else if (isPristine(this)) views = [this._arena.u8.subarray(0, this._origLen)];
+    else return { bytes: this.encode() as Buffer, release: NO_RELEASE };
+    const n = byteLength(views);
+    const ab = encodeBuffers.take(n + 8);
+    writeViews(new Uint8Array(ab), views);
+    let done = false;
+    return {
+      bytes: Buffer.from(ab, 0, n),
+      release: () => {
+        if (done) return;
+        done = true;
+        encodeBuffers.give(ab);
+      },
+    };
   }
   /** Parse every attribute list (and every nested row) into the tables (what `{eager: true}` does at decode). */
   abstract parseAll(): void;

@@ -23,6 +23,7 @@ import { DecodeError } from '../errors';
 import { copyStats } from '../pdata/layout';
 import { bulkCopy, seqCopy } from '../pdata/wire';
 import { traceIdShard } from './shard';
+import { BufferPool } from '../pdata/buffer-pool';
 
 /**
  * One worker's part of a request: an ExportTraceServiceRequest in bytes [off, off+len) of `sab`, in a region of
@@ -317,75 +318,43 @@ function writePart(k: number, out: Uint8Array): number {
   return p;
 }
 
-// Every part gets a SharedArrayBuffer of its own, from a pool of reused buffers in size classes. Measured:
-//  - allocating (and later freeing) a SharedArrayBuffer per part cost 120–250 µs of CPU per 500 KB part against
-//    ≈ 20 µs for posting a buffer that already exists, mostly page faults (fresh memory faults per 4 KiB on
-//    first write);
-//  - carving parts from larger shared slabs avoided the allocation, but each message carries its own
-//    SharedArrayBuffer object and V8 counts the WHOLE buffer as new external memory of the receiving thread
-//    for each of them: 4 MiB per 500 KB part made the workers run a full mark-compact every 16 parts (≈ 30 % of
-//    the collector's CPU in the gateway load test). A buffer of about the part's size is counted at about the
-//    part's size.
+// Every part gets a SharedArrayBuffer of its own, from a pool of reused buffers in size classes
+// (src/pdata/buffer-pool.ts). Allocating (and later freeing) a SharedArrayBuffer per part cost 120–250 µs of CPU
+// per 500 KB part against ≈ 20 µs for posting a buffer that already exists, mostly page faults. Parts are not
+// carved from larger shared slabs: each message deserializes its own SharedArrayBuffer object, and V8 counts the
+// whole buffer as new external memory of the receiving thread for each (a full mark-compact per 64 MiB of it),
+// so a buffer sized to its part is what keeps that count down to the bytes actually sent.
 // A worker tells the acceptor when the last object referring to a part's buffer is collected (a
 // FinalizationRegistry on the SharedArrayBuffer object the part arrived in: src/workers/worker.ts); the buffer
 // then goes back to the pool. A part whose release never comes (its worker died) is simply not reused: GC
 // frees it as before.
-/** Smallest pooled buffer; parts above POOL_MAX_BYTES get a buffer that is not pooled. */
-const POOL_MIN_BYTES = 16 << 10;
-const POOL_MAX_BYTES = 16 << 20;
-/** Free buffers kept, in bytes. */
-const POOL_FREE_MAX = 64 << 20;
+/** Part buffers: 16 KiB up to 16 MiB in size classes, at most 64 MiB of them idle. */
+const partBuffers = new BufferPool<SharedArrayBuffer>((n) => new SharedArrayBuffer(n), 16 << 10, 16 << 20, 64 << 20);
 /** Buffers handed out and not yet released, by part id. */
 const outstanding = new Map<number, SharedArrayBuffer>();
-/** Free buffers by size class. */
-const freeBySize = new Map<number, SharedArrayBuffer[]>();
-let freeBytes = 0;
 let partSeq = 0;
 /** Part buffers reused instead of allocated (tests, telemetry). */
-export const partBufferStats = { allocated: 0, reused: 0 };
-
-/** The size class of a part of `cap` bytes: 2^k or 1.5 × 2^k (at most a third unused). */
-function sizeClass(cap: number): number {
-  if (cap <= POOL_MIN_BYTES) return POOL_MIN_BYTES;
-  const p = 2 ** Math.ceil(Math.log2(cap));
-  return cap <= (p >>> 2) * 3 ? (p >>> 2) * 3 : p;
-}
+export const partBufferStats = partBuffers.stats;
 
 /**
- * Parts whose buffers the other side no longer uses (by part id, FramedPart.bufferId; 0 is ignored): their buffers are
- * reused. Call it only when nothing can read or write those parts' bytes any more.
+ * Parts whose buffers the other side no longer uses (by part id, FramedPart.bufferId; 0 is ignored): their buffers
+ * are reused. Call it only when nothing can read or write those parts' bytes any more.
  */
 export function releaseParts(ids: Iterable<number>): void {
   for (const id of ids) {
     const sab = outstanding.get(id);
     if (sab === undefined) continue;
     outstanding.delete(id);
-    if (freeBytes + sab.byteLength > POOL_FREE_MAX) continue;
-    let list = freeBySize.get(sab.byteLength);
-    if (list === undefined) freeBySize.set(sab.byteLength, (list = []));
-    list.push(sab);
-    freeBytes += sab.byteLength;
+    partBuffers.give(sab);
   }
 }
 
 function newPart(shard: number, len: number, spans: number): { part: FramedPart; u8: Uint8Array } {
   const need = (withSlack(len) + 7) & ~7;
-  if (need > POOL_MAX_BYTES) {
-    const sab = new SharedArrayBuffer(need);
-    return { part: { shard, sab, off: 0, len, cap: need, spans, bufferId: 0 }, u8: new Uint8Array(sab) };
-  }
-  const size = sizeClass(need);
-  let sab = freeBySize.get(size)?.pop();
-  if (sab !== undefined) {
-    freeBytes -= size;
-    partBufferStats.reused++;
-  } else {
-    sab = new SharedArrayBuffer(size);
-    partBufferStats.allocated++;
-  }
+  const sab = partBuffers.take(need);
   const id = ++partSeq;
   outstanding.set(id, sab);
-  return { part: { shard, sab, off: 0, len, cap: size, spans, bufferId: id }, u8: new Uint8Array(sab) };
+  return { part: { shard, sab, off: 0, len, cap: sab.byteLength, spans, bufferId: id }, u8: new Uint8Array(sab) };
 }
 
 /**

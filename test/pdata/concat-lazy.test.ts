@@ -9,6 +9,7 @@ import { TraceBatch } from '../../src/pdata/traces';
 import { LogBatch } from '../../src/pdata/logs';
 import { MetricBatch } from '../../src/pdata/metrics';
 import { concatBatchesLazy } from '../../src/pdata/batch';
+import { sizeClass } from '../../src/pdata/buffer-pool';
 import { copyStats } from '../../src/pdata/layout';
 import { mulberry32, randomRequest } from './random-traces';
 import { randomLogsRequest } from './random-logs';
@@ -96,4 +97,38 @@ test('concatLazy: logs and metrics encode like concat and count without copying;
   const one = TraceBatch.decode(traceRequests(3, 1)[0]!);
   assert.equal(TraceBatch.concatLazy([one]), one);
   assert.equal(TraceBatch.concatLazy([]).spanCount, 0);
+});
+
+test('encodeLeased: the bytes encode() gives, in a pooled buffer reused once released (never while held)', () => {
+  const reqs = traceRequests(21, 3);
+  const expect = Buffer.concat(reqs);
+  const a = TraceBatch.concatLazy(reqs.map((b) => TraceBatch.decode(b))).encodeLeased();
+  const b = TraceBatch.concatLazy(reqs.map((b) => TraceBatch.decode(b))).encodeLeased();
+  assert.deepEqual(a.bytes, expect);
+  assert.deepEqual(b.bytes, expect);
+  assert.notEqual(a.bytes.buffer, b.bytes.buffer, 'two held leases never share a buffer');
+  const buf = a.bytes.buffer;
+  a.release();
+  a.release(); // twice: no effect
+  const c = TraceBatch.concatLazy(reqs.map((b) => TraceBatch.decode(b))).encodeLeased();
+  assert.equal(c.bytes.buffer, buf, 'the released buffer is reused');
+  assert.deepEqual(c.bytes, expect);
+  assert.deepEqual(b.bytes, expect, 'the held lease is intact');
+  // A single untouched batch, and a modified one (encoded as encode() does).
+  const one = TraceBatch.decode(reqs[0]!);
+  assert.deepEqual(one.encodeLeased().bytes, Buffer.from(reqs[0]!));
+  const mod = TraceBatch.decode(reqs[1]!);
+  if (mod.spanCount > 0) mod.spanAttributes(0).set('m', { stringValue: 'x' });
+  assert.deepEqual(mod.encodeLeased().bytes, Buffer.from(mod.encode()));
+  b.release();
+  c.release();
+});
+
+test('sizeClass: at least the size asked, at most 1/8 more (above the minimum), stable for its own sizes', () => {
+  for (let n = 1; n < 1 << 22; n = Math.ceil(n * 1.37) + 1) {
+    const c = sizeClass(n, 4096);
+    assert.ok(c >= n, `${n} -> ${c}`);
+    if (n > 4096) assert.ok(c <= n * 1.125 + 1, `${n} -> ${c}: at most 1/8 unused`);
+    assert.equal(sizeClass(c, 4096), c, 'a class is its own class');
+  }
 });

@@ -1,6 +1,6 @@
 // OTLP/gRPC exporter client for one signal (TraceService, MetricsService or LogsService Export): one grpc-js
 // channel per exporter instance (as Go: one connection per signal's exporter), raw-Buffer (de)serializers, so a
-// batch nobody modified goes out as its original bytes (encode() copies them) and the response is read by a small
+// batch nobody modified goes out as its original bytes (copied once, into a pooled buffer) and the response is read by a small
 // protobuf reader. Errors are classified like the Go otlpexporter (processError/shouldRetry):
 //   retryable: CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS,
 //              RESOURCE_EXHAUSTED only when the server sent a google.rpc.RetryInfo (its delay is honoured);
@@ -25,7 +25,6 @@ import { parseGrpcEndpoint, type OtlpExporterConfig } from './config';
 /** HTTP/2 flow-control window: grpc-js's 64 KiB default caps a channel at a few hundred 500-span requests/s. */
 export const FLOW_CONTROL_WINDOW = 8 * 1024 * 1024;
 
-const toBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 const identity = (b: Buffer): Buffer => b;
 
 /** Go's shouldRetry. */
@@ -135,11 +134,14 @@ export class OtlpGrpcClient<S extends Signal = Signal> {
       const desc = `header key ${JSON.stringify(this.badHeader)} contains illegal characters not in [0-9a-z-_.]`;
       return Promise.reject(new BackendError(`rpc error: code = Internal desc = ${desc}`, { retryable: false, grpcStatus: GrpcStatus.INTERNAL, httpStatus: 500 }));
     }
-    const body = toBuffer(batch.encode());
+    // A pooled buffer: grpc-js copies the message into its own frame before sending, and has certainly done so
+    // when the call completes (its callback), where the buffer goes back.
+    const lease = batch.encodeLeased();
     const callOpts: grpc.CallOptions = {};
     if (this.cfg.timeout > 0) callOpts.deadline = Date.now() + this.cfg.timeout;
     return new Promise<PushResult | void>((resolve, reject) => {
-      const call = client.makeUnaryRequest<Buffer, Buffer>(this.spec.grpcMethod, identity, identity, body, this.metadata.clone(), callOpts, (err, resp) => {
+      const call = client.makeUnaryRequest<Buffer, Buffer>(this.spec.grpcMethod, identity, identity, lease.bytes, this.metadata.clone(), callOpts, (err, resp) => {
+        lease.release();
         signal.removeEventListener('abort', onAbort);
         if (err) {
           reject(classifyGrpcError(err));

@@ -106,7 +106,17 @@ export class OtlpHttpClient<S extends Signal = Signal> {
   push = async (batch: BatchOf<S>, signal: AbortSignal): Promise<PushResult | void> => {
     if (!this.agent) throw new BackendError('otlphttp exporter not started', { retryable: true });
     const json = this.cfg.encoding === 'json';
-    let body: Buffer = json ? Buffer.from(batch.toJSON(), 'utf8') : toBuffer(batch.encode());
+    // Protobuf uncompressed: a pooled buffer, back once the response arrived (the server has read the body).
+    const lease = !json && this.cfg.compression !== 'gzip' ? batch.encodeLeased() : undefined;
+    try {
+      return await this.send(batch, json, lease?.bytes, signal);
+    } finally {
+      lease?.release();
+    }
+  };
+
+  private async send(batch: BatchOf<S>, json: boolean, leased: Buffer | undefined, signal: AbortSignal): Promise<PushResult | void> {
+    let body: Buffer = leased ?? (json ? Buffer.from(batch.toJSON(), 'utf8') : toBuffer(batch.encode()));
     const headers: Record<string, string> = {
       'Content-Type': json ? JSON_TYPE : PROTOBUF,
       'User-Agent': userAgent(),
@@ -158,7 +168,7 @@ export class OtlpHttpClient<S extends Signal = Signal> {
       retryAfter = parseRetryAfter(Array.isArray(ra) ? ra[0] : ra);
     }
     throw new BackendError(text, { retryable, httpStatus: res.status, grpcStatus: grpcStatusFromHttp(res.status), retryAfterSeconds: retryAfter });
-  };
+  }
 
   private partialSuccess(res: Response): PushResult | void {
     if (res.body.length === 0) return;
