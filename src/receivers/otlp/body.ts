@@ -11,9 +11,9 @@ export class BodyAbortedError extends Error {}
 /**
  * Read the whole body of `req`, at most `limit` bytes. Rejects with TooLargeError as soon as the declared
  * Content-Length or the bytes received pass the limit (the caller answers 413 and drains or drops the rest), and
- * with BodyAbortedError when the client aborts.
+ * with BodyAbortedError when the client aborts. `alloc` gives the buffer of a body whose length is declared.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number, alloc: (n: number) => Buffer = Buffer.allocUnsafe): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = req.headers['content-length'];
     const length = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : -1;
@@ -21,7 +21,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       reject(new TooLargeError(`request body of ${length} bytes is larger than max_request_body_size (${limit} bytes)`));
       return;
     }
-    let fixed: Buffer | undefined = length >= 0 ? Buffer.allocUnsafe(length) : undefined;
+    let fixed: Buffer | undefined = length >= 0 ? alloc(length) : undefined;
     const chunks: Buffer[] = [];
     let received = 0;
     let done = false;

@@ -10,6 +10,7 @@
 import type * as http from 'node:http';
 import type { Logger } from '../../component/types';
 import { DecodeError, OtelTsError, TooLargeError } from '../../errors';
+import { BufferPool } from '../../pdata/buffer-pool';
 import { BodyAbortedError, decompress, GO_DEFAULT_COMPRESSION_ALGORITHMS, readBody, SUPPORTED_ENCODINGS } from './body';
 import { DEFAULT_HTTP_ENDPOINT, type HttpProtocolConfig } from './config';
 import { Cors } from './cors';
@@ -47,6 +48,9 @@ export function requestPath(url: string | undefined): string {
   const q = u.search(/[?#]/);
   return q < 0 ? u : u.slice(0, q);
 }
+
+/** Request bodies (64 KiB to 16 MiB, at most 32 MiB idle): see src/pdata/buffer-pool.ts for why. */
+const bodyBuffers = new BufferPool<ArrayBuffer>((n) => new ArrayBuffer(n), 64 << 10, 16 << 20, 32 << 20);
 
 export class OtlpHttpServer {
   private server: http.Server | undefined;
@@ -157,9 +161,32 @@ export class OtlpHttpServer {
       return;
     }
 
+    // Bodies of a declared length are read into pooled buffers, given back once the request is answered: the
+    // receiver's decoders copy what they keep (decode, frame, JSON), so nothing refers to a body afterwards.
+    let leased: ArrayBuffer | undefined;
+    const alloc = (n: number): Buffer => {
+      if (n < bodyBuffers.minBytes || n > bodyBuffers.maxBytes) return Buffer.allocUnsafe(n);
+      leased = bodyBuffers.take(n);
+      return Buffer.from(leased, 0, n);
+    };
+    try {
+      await this.handleBody(req, res, format, encoding, handler, alloc);
+    } finally {
+      if (leased !== undefined) bodyBuffers.give(leased);
+    }
+  }
+
+  private async handleBody(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    format: HttpFormat,
+    encoding: string,
+    handler: HttpHandler,
+    alloc: (n: number) => Buffer,
+  ): Promise<void> {
     let body: Buffer;
     try {
-      body = await readBody(req, this.limit);
+      body = await readBody(req, this.limit, alloc);
       body = await decompress(body, encoding, this.limit);
     } catch (e) {
       if (e instanceof BodyAbortedError) {

@@ -324,3 +324,32 @@ describe('otlp receiver over HTTP: options', () => {
     assert.equal(okOrigin.headers['access-control-allow-origin'], 'https://exact.test');
   });
 });
+
+describe('otlp receiver over HTTP: request bodies in pooled buffers', () => {
+  let r: Started;
+  before(async () => {
+    r = await startReceiver({ protocols: { http: { endpoint: LOOPBACK, max_request_body_size: 8 << 20 } } });
+  });
+  after(async () => {
+    await r.stop();
+  });
+
+  it('batches kept by the pipeline stay intact while later requests reuse the body buffers', async () => {
+    // Same-sized requests (same pooled size class) with different contents, in waves of 4 concurrent requests.
+    const reqs = Array.from({ length: 16 }, (_, k) => traceRequest(1200, { prefix: `w${String(k).padStart(2, '0')}`, attrs: 8 }));
+    assert.ok(reqs[0]!.length > 128 << 10, 'bodies large enough to be pooled');
+    const first = r.consumer.batches.length;
+    for (let k = 0; k < reqs.length; k += 4) {
+      const res = await Promise.all(reqs.slice(k, k + 4).map((b) => postProto(r.httpBase, b)));
+      for (const x of res) assert.equal(x.status, 200, x.body.toString());
+    }
+    const kept = r.consumer.batches.slice(first);
+    assert.equal(kept.length, reqs.length);
+    const byPrefix = new Map(kept.map((b) => [b.name(0).slice(0, 3), b]));
+    for (let k = 0; k < reqs.length; k++) {
+      const b = byPrefix.get(`w${String(k).padStart(2, '0')}`);
+      assert.ok(b, `request ${k} arrived`);
+      assert.deepEqual(Buffer.from(b.encode()), Buffer.from(reqs[k]!), `request ${k} is intact byte for byte after later requests`);
+    }
+  });
+});
