@@ -197,6 +197,15 @@ export abstract class BatchBase implements BaseParts {
     return this.encode();
   }
   /**
+   * The Export*ServiceRequest protobuf as pieces to write back to back (views of the batch's memory where it is
+   * untouched: read them at once, as encodeView). A lazy concatenation is its parts' pieces, so a caller that
+   * copies the bytes anyway (the persistent queue's record) copies them once.
+   */
+  encodeViews(): Uint8Array[] {
+    if (this.lazy !== null && !preEncoded.has(this)) return this.lazy.map((b) => b.encodeView());
+    return [this.encodeView()];
+  }
+  /**
    * encode() into a pooled buffer, for a sender that knows when it is done with the bytes (an exporter, once its
    * request completed): a batch that is only forwarded then costs no fresh memory. Batches that were modified
    * are encoded as by encode() (release does nothing).

@@ -40,8 +40,8 @@ export interface PersistentQueueOptions<T> {
   blockOnOverflow: boolean;
   /** Opens the store (at start: the storage extension is only reachable then). */
   open(): Promise<QueueStore>;
-  /** The request as an Export*ServiceRequest (copied at once: may be a view of the request's memory). */
-  encode(item: T): Uint8Array;
+  /** The request as an Export*ServiceRequest, or its pieces back to back (copied at once: may be views of the request's memory). */
+  encode(item: T): Uint8Array | readonly Uint8Array[];
   decode(bytes: Uint8Array): T;
   itemCount(item: T): number;
   consume(item: T, done: Done): Promise<void>;
@@ -162,17 +162,24 @@ export class PersistentQueue<T> {
     if (!this.store) throw new ShutdownError('the persistent queue is not started');
     const items = this.opts.itemCount(item);
     if (items === 0) return {};
-    const payload = this.opts.encode(item);
+    const encoded = this.opts.encode(item);
+    const pieces = encoded instanceof Uint8Array ? [encoded] : encoded;
+    let payloadLength = 0;
+    for (const p of pieces) payloadLength += p.length;
     // The 6-byte header starts 2 bytes into its buffer so the payload lands 8-aligned, like the arena bytes it is
     // copied from: V8 then copies words, not bytes (src/pdata/wire.ts).
-    const rec = new Uint8Array(new ArrayBuffer(8 + payload.length), 2, 6 + payload.length);
+    const rec = new Uint8Array(new ArrayBuffer(8 + payloadLength), 2, 6 + payloadLength);
     rec[0] = RECORD_VERSION;
     rec[1] = SIGNAL_CODE[this.opts.signal];
     rec[2] = items & 0xff;
     rec[3] = (items >>> 8) & 0xff;
     rec[4] = (items >>> 16) & 0xff;
     rec[5] = (items >>> 24) & 0xff;
-    bulkCopy(rec, 6, payload, 0, payload.length); // payload may be shared memory at another alignment (wire.ts)
+    let at = 6;
+    for (const p of pieces) {
+      bulkCopy(rec, at, p, 0, p.length); // pieces may be shared memory at another alignment (wire.ts)
+      at += p.length;
+    }
     const size = sizeFor(this.opts.sizer, items, rec.length);
     if (size > this.opts.capacity) {
       throw new ExportError(`request of size ${size} is larger than the sending queue capacity ${this.opts.capacity} (${this.opts.sizer})`, false);

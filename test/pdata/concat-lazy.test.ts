@@ -132,3 +132,16 @@ test('sizeClass: at least the size asked, at most 1/8 more (above the minimum), 
     assert.equal(sizeClass(c, 4096), c, 'a class is its own class');
   }
 });
+
+test('encodeViews: pieces that join to encode() (a lazy concatenation: one per part, views of the parts)', () => {
+  const reqs = traceRequests(31, 3);
+  const lazy = TraceBatch.concatLazy(reqs.map((b) => TraceBatch.decode(b)));
+  const views = lazy.encodeViews();
+  assert.equal(views.length, 3);
+  assert.deepEqual(Buffer.concat(views), Buffer.from(lazy.encode()));
+  const mod = TraceBatch.decode(reqs[0]!);
+  if (mod.spanCount > 0) mod.spanAttributes(0).set('m', { stringValue: 'y' });
+  const mixed = TraceBatch.concatLazy([mod, TraceBatch.decode(reqs[1]!)]);
+  assert.deepEqual(Buffer.concat(mixed.encodeViews()), Buffer.from(TraceBatch.concat([mod, TraceBatch.decode(reqs[1]!)]).encode()));
+  assert.deepEqual(Buffer.concat(TraceBatch.decode(reqs[2]!).encodeViews()), Buffer.from(reqs[2]!));
+});

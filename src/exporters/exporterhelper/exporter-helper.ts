@@ -73,7 +73,7 @@ export interface ExporterHelperOptions<T> {
    * Needed when sending_queue.storage is set: the request as bytes and back (the persistent queue stores it; the
    * bytes from encode are copied at once and may be a view of the request's own memory).
    */
-  codec?: { encode(data: T): Uint8Array; decode(bytes: Uint8Array): T; remember?(data: T, bytes: Uint8Array): void };
+  codec?: { encode(data: T): Uint8Array | readonly Uint8Array[]; decode(bytes: Uint8Array): T; remember?(data: T, bytes: Uint8Array): void };
   /** The exporter's own start (open clients) — runs before the queue starts. */
   start?(host: Host): Promise<void>;
   /** The exporter's own shutdown (close clients) — runs after the queue drained. */
@@ -402,7 +402,7 @@ abstract class HelperExporterBase<S extends Signal> implements Component {
       byteSize: (b) => b.byteSize,
       batchOps: batchOpsFor(signal),
       codec: {
-        encode: (b) => b.encodeView(),
+        encode: (b) => b.encodeViews(),
         decode: (bytes) => otlpSignal(signal).decode(bytes) as BatchOf<S>,
         // The queue owns the batch once stored: the exporter sends the stored bytes instead of encoding again.
         remember: (b, bytes) => rememberEncoding(b, bytes),
