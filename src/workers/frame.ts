@@ -357,6 +357,37 @@ function newPart(shard: number, len: number, spans: number): { part: FramedPart;
   return { part: { shard, sab, off: 0, len, cap: sab.byteLength, spans, bufferId: id }, u8: new Uint8Array(sab) };
 }
 
+/** Request bodies read straight into part buffers (allocBody), until framed (takeBody) or given back (releaseBody). */
+const bodies = new WeakMap<ArrayBufferLike, number>();
+
+/**
+ * A buffer for a request body of `n` bytes that frameTraces can hand to a worker as it is (no copy) when the
+ * whole request falls in one shard (always with `worker_sharding: round_robin`). Give it back with releaseBody
+ * once the request is answered: that does nothing when it became a part.
+ */
+export function allocBody(n: number): Buffer {
+  const sab = partBuffers.take((withSlack(n) + 7) & ~7);
+  const id = ++partSeq;
+  outstanding.set(id, sab);
+  bodies.set(sab, id);
+  return Buffer.from(sab, 0, n);
+}
+
+/** Give back a body from allocBody that did not become a part (nothing refers to it any more). */
+export function releaseBody(body: Uint8Array): void {
+  const id = bodies.get(body.buffer);
+  if (id === undefined) return;
+  bodies.delete(body.buffer);
+  releaseParts([id]);
+}
+
+function takeBody(body: Uint8Array): { sab: SharedArrayBuffer; id: number } | undefined {
+  const id = bodies.get(body.buffer);
+  if (id === undefined || body.byteOffset !== 0) return undefined;
+  bodies.delete(body.buffer);
+  return { sab: body.buffer as SharedArrayBuffer, id };
+}
+
 /**
  * Frame an ExportTraceServiceRequest and cut it into one part per shard (of n) that has spans.
  * Throws DecodeError when the framing is malformed.
@@ -384,7 +415,9 @@ export function frameTraces(body: Uint8Array, n: number): FramedTraces {
     for (let i = 0; i < spans; i++) per[s[i * S_STRIDE + S_SHARD]!]!++;
     const first = s[S_SHARD]!;
     if (per[first] === spans) {
-      // One shard: the request as it came.
+      // One shard: the request as it came — the body's own buffer when it was read into one (allocBody).
+      const own = end === body.length ? takeBody(body) : undefined;
+      if (own !== undefined) return new FramedTraces(spans, [{ shard: first, sab: own.sab, off: 0, len: end, cap: own.sab.byteLength, spans, bufferId: own.id }]);
       const { part, u8 } = newPart(first, end, spans);
       bulkCopy(u8, 0, body, 0, end);
       copyStats.arenaBytes += end;

@@ -28,7 +28,7 @@ import type { MetricRegistry } from '../telemetry/metrics';
 import type { BuildInfo } from '../service/telemetry';
 import { combineErrors, CONSUME_METHOD } from '../service/fanout';
 import { RoundRobin, shardBatch } from './shard';
-import { FramedTraces, frameTraces, releaseParts } from './frame';
+import { allocBody, FramedTraces, frameTraces, releaseBody, releaseParts } from './frame';
 import { RemoteError, type ChannelMessage, type Task, type TaskResult, type WorkerData } from './protocol';
 
 const QUEUE_OPTIONS = Piscina.queueOptionsSymbol;
@@ -163,7 +163,12 @@ export class WorkerPool {
       // The batch is handed over: the acceptor never looks at it again, so the pool may "mutate" it.
       const c: Record<string, unknown> = { capabilities: { mutatesData: true }, [CONSUME_METHOD[signal]]: (b: PdataBatch | FramedTraces) => this.dispatch(rid, signal, b) };
       // Traces: receivers that hold OTLP protobuf bytes hand them over framed and cut (frame.ts), not decoded.
-      if (signal === 'traces') c.frameTraces = (bytes: Uint8Array): FramedTraces => frameTraces(bytes, this.roundRobin ? 1 : this.size);
+      if (signal === 'traces') {
+        c.frameTraces = (bytes: Uint8Array): FramedTraces => frameTraces(bytes, this.roundRobin ? 1 : this.size);
+        // Bodies read straight into part buffers: a request that falls in one shard is handed over without a copy.
+        c.allocBody = allocBody;
+        c.releaseBody = releaseBody;
+      }
       out[signal] = c as object & { capabilities: { mutatesData: boolean } };
     }
     return out;

@@ -192,4 +192,32 @@ test('worker pool hand-off: one-shard batches copy nothing, split batches copy o
     }
     assert.equal(await sentSpans(service), expectedSent, 'the workers exported exactly the spans sent');
   });
+
+  await t.test('a request that falls in one shard, read into a body buffer from allocBody (the HTTP receiver), reaches its worker without any copy', async (tt) => {
+    type Framing = { frameTraces(b: Uint8Array): FramedTraces; allocBody(n: number): Buffer; releaseBody(b: Buffer): void };
+    const consumer = service.pool!.consumersFor('otlp', ['traces']).traces as unknown as Framing;
+    const { obj, spanCount } = realisticRequestObject({ spans: 512, seed: 31 });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    for (const rs of (obj as any).resourceSpans) for (const ss of rs.scopeSpans) for (const sp of ss.spans) sp.traceId = Buffer.alloc(16, 7);
+    const wire = oracleEncodeTraces(obj);
+    const body = consumer.allocBody(wire.length);
+    body.set(wire); // what readBody does with the chunks
+    const mainBefore = snap();
+    const workersBefore = await workerSnaps(service);
+    const framed = consumer.frameTraces(body);
+    assert.equal(framed.parts.length, 1, 'one trace: one part');
+    assert.equal(framed.parts[0]!.sab, body.buffer, "the part is the body's own buffer");
+    await service.pool!.dispatch('otlp', 'traces', framed);
+    consumer.releaseBody(body); // what the HTTP server does once it answered: nothing, for a body that became a part
+    const next = consumer.allocBody(wire.length);
+    assert.notEqual(next.buffer, body.buffer, 'a body handed to a worker is not reused while the worker holds it');
+    consumer.releaseBody(next);
+    expectedSent += spanCount;
+    const mainAfter = snap();
+    const workersAfter = await workerSnaps(service);
+    tt.diagnostic(`${wire.length} wire bytes; acceptor copied ${mainAfter.arena - mainBefore.arena} arena bytes`);
+    assert.equal(mainAfter.arena - mainBefore.arena, 0, 'acceptor: no copy at all');
+    for (let k = 0; k < workersBefore.length; k++) assert.equal(workersAfter[k]!.arena - workersBefore[k]!.arena, 0, `worker ${k}: no copy`);
+    assert.equal(await sentSpans(service), expectedSent, 'the workers exported exactly the spans sent');
+  });
 });

@@ -25,6 +25,11 @@ export type HttpHandler = (body: Buffer, format: HttpFormat) => Promise<HttpResu
 export interface HttpRoute {
   path: string;
   handler: HttpHandler;
+  /**
+   * Where an uncompressed protobuf body of a declared length is read (default: a pooled buffer). `release` is
+   * called once the request is answered, whatever became of the body.
+   */
+  protoBody?: { alloc(n: number): Buffer; release(body: Buffer): void };
 }
 
 const PROTO_CT = 'application/x-protobuf';
@@ -57,7 +62,7 @@ export class OtlpHttpServer {
   private stopping = false;
   private boundAddress: string | undefined;
   private boundPort = 0;
-  private readonly routes: Map<string, HttpHandler>;
+  private readonly routes: Map<string, HttpRoute>;
   private readonly limit: number;
   private readonly cors: Cors | undefined;
   private readonly encodings: Set<string>;
@@ -71,7 +76,7 @@ export class OtlpHttpServer {
     private readonly logger: Logger,
     private readonly what: string,
   ) {
-    this.routes = new Map(routes.map((r) => [r.path, r.handler]));
+    this.routes = new Map(routes.map((r) => [r.path, r]));
     this.limit = cfg.max_request_body_size > 0 ? cfg.max_request_body_size : DEFAULT_MAX_REQUEST_BODY_SIZE;
     this.cors = cfg.cors && Cors.enabled(cfg.cors) ? new Cors(cfg.cors) : undefined;
     if (cfg.cors && !Cors.enabled(cfg.cors) && cfg.cors.allowed_headers.length > 0) {
@@ -131,8 +136,8 @@ export class OtlpHttpServer {
     for (const [k, v] of this.responseHeaders) res.setHeader(k, v);
     if (this.cors && this.cors.handle(req, res)) return;
 
-    const handler = this.routes.get(requestPath(req.url));
-    if (!handler) {
+    const route = this.routes.get(requestPath(req.url));
+    if (!route) {
       this.sendText(res, 404, '404 page not found');
       return;
     }
@@ -162,17 +167,22 @@ export class OtlpHttpServer {
     }
 
     // Bodies of a declared length are read into pooled buffers, given back once the request is answered: the
-    // receiver's decoders copy what they keep (decode, frame, JSON), so nothing refers to a body afterwards.
+    // receiver's decoders copy what they keep (decode, frame, JSON), so nothing refers to a body afterwards. A
+    // route may read uncompressed protobuf bodies into buffers of its own (the worker pool's part buffers).
+    const own = format === 'proto' && (encoding === '' || encoding === 'identity') ? route.protoBody : undefined;
     let leased: ArrayBuffer | undefined;
+    let owned: Buffer | undefined;
     const alloc = (n: number): Buffer => {
       if (n < bodyBuffers.minBytes || n > bodyBuffers.maxBytes) return Buffer.allocUnsafe(n);
+      if (own !== undefined) return (owned = own.alloc(n));
       leased = bodyBuffers.take(n);
       return Buffer.from(leased, 0, n);
     };
     try {
-      await this.handleBody(req, res, format, encoding, handler, alloc);
+      await this.handleBody(req, res, format, encoding, route.handler, alloc);
     } finally {
       if (leased !== undefined) bodyBuffers.give(leased);
+      if (owned !== undefined) own!.release(owned);
     }
   }
 

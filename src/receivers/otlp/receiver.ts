@@ -25,6 +25,9 @@ import { jsonToTraceRequest } from '../../pdata/otlp-json';
  */
 interface FramingConsumer {
   frameTraces?: (bytes: Uint8Array) => { readonly itemCount: number };
+  /** Buffers for protobuf bodies that frameTraces may hand on without a copy; released once answered. */
+  allocBody?: (n: number) => Buffer;
+  releaseBody?: (body: Buffer) => void;
 }
 import {
   consumerErrorToWire,
@@ -186,7 +189,11 @@ export class OtlpReceiver implements Component {
       const { grpc, http } = this.cfg.protocols;
       let routes: HttpRoute[] = [];
       if (http) {
-        routes = this.served.map((sv) => ({ path: http[sv.spec.urlPathKey], handler: (b: Buffer, f: HttpFormat) => this.onHttp(sv, b, f) }));
+        routes = this.served.map((sv) => {
+          const fc = sv.consumer as FramingConsumer;
+          const protoBody = fc.frameTraces && fc.allocBody && fc.releaseBody ? { alloc: fc.allocBody, release: fc.releaseBody } : undefined;
+          return { path: http[sv.spec.urlPathKey], handler: (b: Buffer, f: HttpFormat) => this.onHttp(sv, b, f), protoBody };
+        });
         // Go's ServeMux refuses a second handler for one pattern: the collector does not start.
         const seen = new Map<string, Signal>();
         for (let i = 0; i < routes.length; i++) {
