@@ -106,7 +106,8 @@ export class OtlpHttpClient<S extends Signal = Signal> {
   push = async (batch: BatchOf<S>, signal: AbortSignal): Promise<PushResult | void> => {
     if (!this.agent) throw new BackendError('otlphttp exporter not started', { retryable: true });
     const json = this.cfg.encoding === 'json';
-    // Protobuf uncompressed: a pooled buffer, back once the response arrived (the server has read the body).
+    // Protobuf uncompressed: a pooled buffer, back once the response arrived (the server has read the body; one that
+    // answers before reading all of it may see the rest of that already-answered request overwritten: harmless).
     const lease = !json && this.cfg.compression !== 'gzip' ? batch.encodeLeased() : undefined;
     try {
       return await this.send(batch, json, lease?.bytes, signal);
