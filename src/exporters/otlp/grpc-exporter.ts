@@ -21,6 +21,7 @@ import { loadClientTls } from '../internal/tls';
 import { userAgent } from '../internal/user-agent';
 import { LimitedLogger } from '../exporterhelper/log-limiter';
 import { parseGrpcEndpoint, type OtlpExporterConfig } from './config';
+import { asServiceError, H2GrpcClient } from './h2-client';
 
 /** HTTP/2 flow-control window: grpc-js's 64 KiB default caps a channel at a few hundred 500-span requests/s. */
 export const FLOW_CONTROL_WINDOW = 8 * 1024 * 1024;
@@ -68,6 +69,8 @@ export function classifyGrpcError(err: grpc.ServiceError): BackendError {
 
 export class OtlpGrpcClient<S extends Signal = Signal> {
   private client: grpc.Client | undefined;
+  /** `grpc_client: http2` (h2-client.ts) instead of grpc-js. */
+  private h2: H2GrpcClient | undefined;
   private readonly metadata: grpc.Metadata;
   private readonly log: LimitedLogger;
   /** A `headers` key gRPC cannot carry (not [0-9a-z-_.]): every export fails with Internal, as in Go. */
@@ -98,6 +101,25 @@ export class OtlpGrpcClient<S extends Signal = Signal> {
     if (this.badHeader !== undefined) this.log.warn('gRPC cannot carry a configured header: every export will fail', { header: this.badHeader });
     const ep = parseGrpcEndpoint(cfg.endpoint);
     const loaded = await loadClientTls(cfg.tls);
+    if (cfg.grpc_client === 'http2') {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(cfg.headers)) {
+        const key = k.toLowerCase();
+        headers[key] = key.endsWith('-bin') ? Buffer.from(v).toString('base64') : v;
+      }
+      this.h2 = new H2GrpcClient({
+        target: ep.target,
+        tls: loaded,
+        https: ep.https,
+        authority: cfg.authority || undefined,
+        userAgent: cfg.user_agent || userAgent(),
+        headers,
+        gzip: cfg.compression === 'gzip',
+        window: FLOW_CONTROL_WINDOW,
+        keepalive: cfg.keepalive ? { timeMs: cfg.keepalive.time, timeoutMs: cfg.keepalive.timeout } : undefined,
+      });
+      return;
+    }
     let creds: grpc.ChannelCredentials;
     const options: grpc.ChannelOptions = {
       'grpc.primary_user_agent': cfg.user_agent || userAgent(),
@@ -128,12 +150,13 @@ export class OtlpGrpcClient<S extends Signal = Signal> {
 
   /** One Export call. */
   push = (batch: BatchOf<S>, signal: AbortSignal): Promise<PushResult | void> => {
-    const client = this.client;
-    if (!client) return Promise.reject(new BackendError('otlp exporter not started', { retryable: true }));
-    if (this.badHeader !== undefined) {
+    if (this.badHeader !== undefined && (this.client || this.h2)) {
       const desc = `header key ${JSON.stringify(this.badHeader)} contains illegal characters not in [0-9a-z-_.]`;
       return Promise.reject(new BackendError(`rpc error: code = Internal desc = ${desc}`, { retryable: false, grpcStatus: GrpcStatus.INTERNAL, httpStatus: 500 }));
     }
+    if (this.h2 !== undefined) return this.pushH2(this.h2, batch, signal);
+    const client = this.client;
+    if (!client) return Promise.reject(new BackendError('otlp exporter not started', { retryable: true }));
     // A pooled buffer: grpc-js copies the message into its own frame before sending, and has certainly done so
     // when the call completes (its callback), where the buffer goes back.
     const lease = batch.encodeLeased();
@@ -147,23 +170,11 @@ export class OtlpGrpcClient<S extends Signal = Signal> {
           reject(classifyGrpcError(err));
           return;
         }
-        if (!resp || resp.length === 0) {
-          resolve();
-          return;
-        }
-        let ps;
         try {
-          ps = decodePartialSuccess(resp);
+          resolve(this.response(resp));
         } catch (e) {
-          reject(new BackendError(`rpc error: code = Internal desc = failed to decode the export response: ${(e as Error).message}`, { retryable: false, grpcStatus: GrpcStatus.INTERNAL }));
-          return;
+          reject(e);
         }
-        if (ps.errorMessage !== '' || ps.rejected !== 0) {
-          this.log.warn('Partial success response', { message: ps.errorMessage, [this.spec.droppedLogKey]: ps.rejected });
-          resolve({ rejectedItems: ps.rejected, message: ps.errorMessage });
-          return;
-        }
-        resolve();
       });
       const onAbort = () => call.cancel();
       if (signal.aborted) onAbort();
@@ -171,7 +182,31 @@ export class OtlpGrpcClient<S extends Signal = Signal> {
     });
   };
 
+  /** One Export call over node:http2: the batch's pieces written after the 5-byte header, no copy. */
+  private async pushH2(h2: H2GrpcClient, batch: BatchOf<S>, signal: AbortSignal): Promise<PushResult | void> {
+    const r = await h2.call(this.spec.grpcMethod, batch.encodeViews(), this.cfg.timeout, signal);
+    if (r.code !== GrpcStatus.OK) throw classifyGrpcError(asServiceError(r));
+    return this.response(r.response);
+  }
+
+  /** The Export response: nothing, or a partial success (logged as Go does). Throws on an unreadable one. */
+  private response(resp: Buffer | undefined): PushResult | void {
+    if (!resp || resp.length === 0) return;
+    let ps;
+    try {
+      ps = decodePartialSuccess(resp);
+    } catch (e) {
+      throw new BackendError(`rpc error: code = Internal desc = failed to decode the export response: ${(e as Error).message}`, { retryable: false, grpcStatus: GrpcStatus.INTERNAL });
+    }
+    if (ps.errorMessage !== '' || ps.rejected !== 0) {
+      this.log.warn('Partial success response', { message: ps.errorMessage, [this.spec.droppedLogKey]: ps.rejected });
+      return { rejectedItems: ps.rejected, message: ps.errorMessage };
+    }
+  }
+
   async shutdown(): Promise<void> {
+    this.h2?.close();
+    this.h2 = undefined;
     this.client?.close();
     this.client = undefined;
   }
