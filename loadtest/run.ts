@@ -2,10 +2,13 @@
 //
 //   npm run loadtest -- [--profile gateway | --config FILE | --target HOST:HTTPPORT[,GRPCPORT]] [--protocol http|grpc|both]
 //                       [--duration 10] [--connections 16] [--spans-per-request 512] [--rate REQ_PER_S] [--json] [--references]
+//                       [--variants N]
 //
 // Starts a sink backend (OTLP gRPC, counts spans by walking the protobuf framing) and the collector with the chosen
 // profile (configs/<name>.yaml, its ports and upstream set through the profile's env variables), or targets a running
-// collector (then loss and CPU are not measured). Drives it from pre-encoded realistic requests (bench/fixtures:
+// collector (then loss and CPU are not measured). `--variants N` sends N distinct requests in turn (other trace ids;
+// default 1, 64 for a tail-sampling profile so that traces do not just grow for the whole run). Drives it from
+// pre-encoded realistic requests (bench/fixtures:
 // 20 attributes per span, ≈ 900 B/span) with autocannon's API over OTLP/HTTP (a Buffer body: its CLI mangles binary
 // bodies) and a grpc-js driver over OTLP/gRPC, for a bounded time, loopback only. Reports offered vs accepted
 // spans/s, refusals, loss (accepted − received at the sink), latency p50/p99/p99.9 (hdr-histogram-js), collector
@@ -43,6 +46,11 @@ export interface LoadtestOptions {
   rate: number;
   /** Also measure the naive collector and the raw pass-through (bench/pipeline) with the same load over OTLP/HTTP. */
   references?: boolean;
+  /**
+   * Distinct requests (other trace ids) sent in turn. Default 1 (one request repeated), 64 for a profile with
+   * tail_sampling: with one request its ≈ 70 traces would only grow for the whole run.
+   */
+  variants?: number;
 }
 
 export interface LoadtestReport {
@@ -132,9 +140,11 @@ function peakRssWatcher(pid: number): { stop: () => number } {
   return { stop: () => (clearInterval(t), read(), peak) };
 }
 
-async function driveHttp(url: string, body: Buffer, o: LoadtestOptions, h: hdr.Histogram, counts: { ok: number; refused: number; failed: number }): Promise<void> {
+async function driveHttp(url: string, bodies: readonly Buffer[], o: LoadtestOptions, h: hdr.Histogram, counts: { ok: number; refused: number; failed: number }): Promise<void> {
   const inst = autocannon({
-    url, method: 'POST', body, headers: { 'content-type': 'application/x-protobuf' }, connections: o.connections,
+    url, method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, connections: o.connections,
+    // Several bodies: each connection sends them in turn.
+    ...(bodies.length === 1 ? { body: bodies[0] } : { requests: bodies.map((body) => ({ method: 'POST', body })) }),
     duration: o.durationS, ...(o.rate > 0 ? { overallRate: o.rate } : {}),
   });
   inst.on('response', (_c, status, _b, ms) => {
@@ -146,7 +156,8 @@ async function driveHttp(url: string, body: Buffer, o: LoadtestOptions, h: hdr.H
   await inst;
 }
 
-async function driveGrpc(addr: string, body: Buffer, o: LoadtestOptions, h: hdr.Histogram, counts: { ok: number; refused: number; failed: number }): Promise<void> {
+async function driveGrpc(addr: string, bodies: readonly Buffer[], o: LoadtestOptions, h: hdr.Histogram, counts: { ok: number; refused: number; failed: number }): Promise<void> {
+  let next = 0;
   const client = new grpc.Client(addr, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': 64 << 20 });
   const end = Date.now() + o.durationS * 1000;
   const gap = o.rate > 0 ? (1000 * o.connections) / o.rate : 0;
@@ -154,7 +165,7 @@ async function driveGrpc(addr: string, body: Buffer, o: LoadtestOptions, h: hdr.
     while (Date.now() < end) {
       const t0 = process.hrtime.bigint();
       const code = await new Promise<number>((res) =>
-        client.makeUnaryRequest(TRACE_EXPORT, (b: Buffer) => b, (b: Buffer) => b, body, (err) => res(err ? (err.code ?? 2) : 0)),
+        client.makeUnaryRequest(TRACE_EXPORT, (b: Buffer) => b, (b: Buffer) => b, bodies[next++ % bodies.length]!, (err) => res(err ? (err.code ?? 2) : 0)),
       );
       h.recordValue(Math.max(1, Number(process.hrtime.bigint() - t0) / 1000));
       if (code === 0) counts.ok++;
@@ -180,7 +191,9 @@ interface Target {
 
 /** Drive `t` with the load of `o` and measure it. */
 async function measure(t: Target, o: LoadtestOptions, req: { bytes: Uint8Array; avgSpanBytes: number }): Promise<LoadtestReport> {
-  const body = Buffer.from(req.bytes);
+  const variants = o.variants ?? (t.samples ? 64 : 1);
+  const bodies = [Buffer.from(req.bytes)];
+  for (let k = 1; k < variants; k++) bodies.push(Buffer.from(realisticRequest({ spans: o.spansPerRequest, seed: 1 + k }).bytes));
   const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
   const counts = { ok: 0, refused: 0, failed: 0 };
   const pid = t.pid;
@@ -189,8 +202,8 @@ async function measure(t: Target, o: LoadtestOptions, req: { bytes: Uint8Array; 
   const t0 = Date.now();
   const drives: Array<Promise<void>> = [];
   const per = o.protocol === 'both' ? { ...o, connections: Math.max(1, o.connections >> 1), rate: o.rate / 2 } : o;
-  if (o.protocol !== 'grpc') drives.push(driveHttp(t.httpUrl, body, per, h, counts));
-  if (o.protocol !== 'http') drives.push(driveGrpc(t.grpcAddr, body, per, h, counts));
+  if (o.protocol !== 'grpc') drives.push(driveHttp(t.httpUrl, bodies, per, h, counts));
+  if (o.protocol !== 'http') drives.push(driveGrpc(t.grpcAddr, bodies, per, h, counts));
   await Promise.all(drives);
   // Offered: every request answered (any status) in the run; requests cut off in flight at the end are not counted.
   const sent = counts.ok + counts.refused + counts.failed;
@@ -351,6 +364,7 @@ function parseArgs(argv: string[]): LoadtestOptions & { json: boolean } {
     else if (a === '--rate') o.rate = Number(v());
     else if (a === '--json') o.json = true;
     else if (a === '--references') o.references = true;
+    else if (a === '--variants') o.variants = Math.max(1, Math.min(1024, Number(v())));
     else throw new Error(`unknown option ${a} (see the header of loadtest/run.ts)`);
   }
   if (!['http', 'grpc', 'both'].includes(o.protocol)) throw new Error('--protocol http|grpc|both');

@@ -35,3 +35,38 @@ test('--references: the naive collector and the raw pass-through take the same l
   }
   assert.match(reportText(r), /reference +naive collector[\s\S]*reference +raw pass-through/);
 });
+
+test('--variants: N distinct requests (other trace ids) are sent in turn over both protocols', { timeout: 60_000 }, async () => {
+  const http = await import('node:http');
+  const grpc = await import('@grpc/grpc-js');
+  const crypto = await import('node:crypto');
+  const seen = { http: new Set<string>(), grpc: new Set<string>() };
+  const digest = (b: Buffer) => crypto.createHash('sha1').update(b).digest('hex');
+  const hs = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seen.http.add(digest(Buffer.concat(chunks)));
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((r) => hs.listen(0, '127.0.0.1', () => r()));
+  const gs = new grpc.Server();
+  const raw = (b: Buffer) => b;
+  gs.addService(
+    { Export: { path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export', requestStream: false, responseStream: false, requestSerialize: raw, requestDeserialize: raw, responseSerialize: raw, responseDeserialize: raw } },
+    { Export: (call: { request: Buffer }, cb: (e: null, r: Buffer) => void) => { seen.grpc.add(digest(call.request)); cb(null, Buffer.alloc(0)); } },
+  );
+  const gport = await new Promise<number>((res, rej) => gs.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+  try {
+    const hport = (hs.address() as { port: number }).port;
+    const r = await runLoadtest({ target: `127.0.0.1:${hport},${gport}`, protocol: 'both', durationS: 1.5, connections: 2, spansPerRequest: 16, rate: 40, variants: 4 });
+    assert.ok(r.acceptedSpansPerS > 0);
+    assert.equal(seen.http.size, 4, 'OTLP/HTTP: the 4 variants and no other body');
+    assert.equal(seen.grpc.size, 4, 'OTLP/gRPC: the 4 variants and no other body');
+    assert.deepEqual([...seen.http].sort(), [...seen.grpc].sort(), 'the same requests over both protocols');
+  } finally {
+    hs.close();
+    gs.forceShutdown();
+  }
+});
