@@ -332,3 +332,35 @@ function networkTests(client: 'grpc-js' | 'http2'): void {
 
 networkTests('grpc-js');
 networkTests('http2');
+
+test('grpc_client: http2 reconnects when the backend restarts (same address) and the retry delivers', async () => {
+  const grpc = await import('@grpc/grpc-js');
+  const raw = (b: Buffer) => b;
+  const got: Buffer[] = [];
+  const serve = async (port: number) => {
+    const srv = new grpc.Server();
+    srv.addService(
+      { Export: { path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export', requestStream: false, responseStream: false, requestSerialize: raw, requestDeserialize: raw, responseSerialize: raw, responseDeserialize: raw } },
+      { Export: (call: { request: Buffer }, cb: (e: null, r: Buffer) => void) => { got.push(call.request); cb(null, Buffer.alloc(0)); } },
+    );
+    const p = await new Promise<number>((res, rej) => srv.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (e, bound) => (e ? rej(e) : res(bound))));
+    return { srv, port: p };
+  };
+  const first = await serve(0);
+  const { exp } = await exporterWith({ endpoint: `127.0.0.1:${first.port}`, grpc_client: 'http2', compression: 'none' });
+  const a = spansRequestBytes(2, 60);
+  await exp.consumeTraces(TraceBatch.decode(a));
+  first.srv.forceShutdown(); // the connection goes away
+  const b = spansRequestBytes(3, 61);
+  const sending = exp.consumeTraces(TraceBatch.decode(b)); // fails while nobody listens, retried (FAST_RETRY)
+  await new Promise((r) => setTimeout(r, 100));
+  const second = await serve(first.port);
+  try {
+    await sending;
+    assert.equal(got.length, 2);
+    assert.ok(got[0]!.equals(Buffer.from(a)) && got[1]!.equals(Buffer.from(b)), 'both requests arrive intact, the second through a new connection');
+  } finally {
+    await exp.shutdown();
+    second.srv.forceShutdown();
+  }
+});
