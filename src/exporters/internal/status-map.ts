@@ -46,3 +46,28 @@ export function grpcStatusFromHttp(status: number): number {
       return GrpcStatus.UNKNOWN;
   }
 }
+
+/**
+ * The gRPC code of a gRPC call answered with an HTTP status other than 200 and no grpc-status (the gRPC spec's
+ * http-grpc-status-mapping: a proxy in the way). Not the OTLP/HTTP exporter's mapping above (Go's otlphttp maps
+ * 400 to InvalidArgument and 429 to ResourceExhausted; gRPC maps them to Internal and Unavailable).
+ */
+export function grpcStatusFromGrpcHttp(status: number): number {
+  switch (status) {
+    case 400:
+      return GrpcStatus.INTERNAL;
+    case 401:
+      return GrpcStatus.UNAUTHENTICATED;
+    case 403:
+      return GrpcStatus.PERMISSION_DENIED;
+    case 404:
+      return GrpcStatus.UNIMPLEMENTED;
+    case 429:
+    case 502:
+    case 503:
+    case 504:
+      return GrpcStatus.UNAVAILABLE;
+    default:
+      return GrpcStatus.UNKNOWN;
+  }
+}

@@ -19,6 +19,7 @@ import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { GrpcStatus } from '../../errors';
 import type { LoadedTls } from '../internal/tls';
+import { grpcStatusFromGrpcHttp } from '../internal/status-map';
 
 const gzip = promisify(zlib.gzip);
 const gunzip = promisify(zlib.gunzip);
@@ -47,27 +48,6 @@ export interface H2ClientOptions {
   /** HTTP/2 flow-control window (stream and connection). */
   window: number;
   keepalive?: { timeMs: number; timeoutMs: number };
-}
-
-/** gRPC code for an HTTP status of a response that is not a gRPC answer (http-grpc-status-mapping.md). */
-export function grpcCodeFromHttpStatus(status: number): number {
-  switch (status) {
-    case 400:
-      return GrpcStatus.INTERNAL;
-    case 401:
-      return GrpcStatus.UNAUTHENTICATED;
-    case 403:
-      return GrpcStatus.PERMISSION_DENIED;
-    case 404:
-      return GrpcStatus.UNIMPLEMENTED;
-    case 429:
-    case 502:
-    case 503:
-    case 504:
-      return GrpcStatus.UNAVAILABLE;
-    default:
-      return GrpcStatus.UNKNOWN;
-  }
 }
 
 function percentDecode(s: string): string {
@@ -222,7 +202,7 @@ export class H2GrpcClient {
       req.on('close', () => {
         if (done) return;
         if (status === undefined) {
-          if (httpStatus !== 0 && httpStatus !== 200) finish({ code: grpcCodeFromHttpStatus(httpStatus), details: `received HTTP status ${httpStatus}` });
+          if (httpStatus !== 0 && httpStatus !== 200) finish({ code: grpcStatusFromGrpcHttp(httpStatus), details: `received HTTP status ${httpStatus}` });
           else finish({ code: httpStatus === 0 ? GrpcStatus.UNAVAILABLE : GrpcStatus.INTERNAL, details: 'stream closed without a gRPC status' });
           return;
         }

@@ -364,3 +364,35 @@ test('grpc_client: http2 reconnects when the backend restarts (same address) and
     second.srv.forceShutdown();
   }
 });
+
+test('grpc_client: http2 — an HTTP answer without a gRPC status maps as the gRPC spec says (503 retryable, 404 permanent)', async () => {
+  const http2 = await import('node:http2');
+  let status = 503;
+  const srv = http2.createServer();
+  srv.on('stream', (stream) => {
+    stream.on('data', () => undefined);
+    stream.on('end', () => {
+      stream.respond({ ':status': status, 'content-type': 'text/plain' });
+      stream.end('not a gRPC server');
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as net.AddressInfo).port;
+  try {
+    const { exp } = await exporterWith({ endpoint: `127.0.0.1:${port}`, grpc_client: 'http2', retry_on_failure: { enabled: false } });
+    await assert.rejects(exp.consumeTraces(TraceBatch.decode(spansRequestBytes(1, 70))), (e: Error & { retryable?: boolean; grpcStatus?: number }) => {
+      assert.equal(e.grpcStatus, 14, e.message);
+      assert.equal(e.retryable, true);
+      return true;
+    });
+    status = 404;
+    await assert.rejects(exp.consumeTraces(TraceBatch.decode(spansRequestBytes(1, 71))), (e: Error & { retryable?: boolean; grpcStatus?: number }) => {
+      assert.equal(e.grpcStatus, 12, e.message);
+      assert.equal(e.retryable, false);
+      return true;
+    });
+    await exp.shutdown();
+  } finally {
+    srv.close();
+  }
+});
