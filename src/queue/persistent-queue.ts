@@ -21,6 +21,7 @@
 // Record: [version u8 = 1][signal u8: 0 traces, 1 metrics, 2 logs][item count u32 LE][Export*ServiceRequest].
 
 import { bulkCopy } from '../pdata/wire';
+import { BufferPool } from '../pdata/buffer-pool';
 import type { Logger, Signal } from '../component/types';
 import { ExportError, OverloadedError, ShutdownError } from '../errors';
 import type { SizerType } from '../exporters/exporterhelper/config';
@@ -67,7 +68,17 @@ interface Entry<T> {
   item: T | undefined;
   /** Encoded bytes counted in memHeld while `item` is held in memory (0: not held). */
   mem: number;
+  /** The pooled record buffer `item`'s remembered encoding lives in, given back once the entry is finished. */
+  buf: ArrayBuffer | undefined;
 }
+
+/**
+ * Record buffers (64 KiB to 64 MiB, at most 64 MiB idle per thread): a batch's record is written once, kept as the
+ * batch's remembered encoding while it waits, and its buffer reused once the batch was sent (or dropped) — the
+ * stores copy what they write (lmdb-js into its map, the segment log into its group buffer). Why pool: see
+ * src/pdata/buffer-pool.ts.
+ */
+const recordBuffers = new BufferPool<ArrayBuffer>((n) => new ArrayBuffer(n), 64 << 10, 64 << 20, 64 << 20);
 
 function sizeFor(sizer: SizerType, items: number, bytes: number): number {
   return sizer === 'requests' ? 1 : sizer === 'items' ? items : bytes;
@@ -134,7 +145,7 @@ export class PersistentQueue<T> {
           continue;
         }
         const size = sizeFor(this.opts.sizer, h.items, r.data.length);
-        this.entries.push({ seq: r.seq, size, item: undefined, mem: 0 });
+        this.entries.push({ seq: r.seq, size, item: undefined, mem: 0, buf: undefined });
         this.recovered.add(r.seq);
         this.used += size;
         recovered++;
@@ -168,7 +179,8 @@ export class PersistentQueue<T> {
     for (const p of pieces) payloadLength += p.length;
     // The 6-byte header starts 2 bytes into its buffer so the payload lands 8-aligned, like the arena bytes it is
     // copied from: V8 then copies words, not bytes (src/pdata/wire.ts).
-    const rec = new Uint8Array(new ArrayBuffer(8 + payloadLength), 2, 6 + payloadLength);
+    const recBuf = recordBuffers.take(8 + payloadLength);
+    const rec = new Uint8Array(recBuf, 2, 6 + payloadLength);
     rec[0] = RECORD_VERSION;
     rec[1] = SIGNAL_CODE[this.opts.signal];
     rec[2] = items & 0xff;
@@ -182,28 +194,37 @@ export class PersistentQueue<T> {
     }
     const size = sizeFor(this.opts.sizer, items, rec.length);
     if (size > this.opts.capacity) {
+      recordBuffers.give(recBuf);
       throw new ExportError(`request of size ${size} is larger than the sending queue capacity ${this.opts.capacity} (${this.opts.sizer})`, false);
     }
     while (this.used + size > this.opts.capacity) {
-      if (!this.opts.blockOnOverflow) throw new OverloadedError('sending queue is full');
+      if (!this.opts.blockOnOverflow) {
+        recordBuffers.give(recBuf);
+        throw new OverloadedError('sending queue is full');
+      }
       await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
-      if (this.stopped) throw new ShutdownError('the sending queue is shut down');
+      if (this.stopped) {
+        recordBuffers.give(recBuf);
+        throw new ShutdownError('the sending queue is shut down');
+      }
     }
     this.used += size;
     let seq: number;
     try {
       [seq] = (await this.store.append([rec])) as [number];
     } catch (e) {
+      recordBuffers.give(recBuf);
       this.release(size);
       throw e;
     }
     if (this.memHeld + rec.length <= (this.opts.memoryBytes ?? MEMORY_BYTES)) {
       this.memHeld += rec.length;
       this.opts.remember?.(item, rec.subarray(6));
-      this.entries.push({ seq, size, item, mem: rec.length });
+      this.entries.push({ seq, size, item, mem: rec.length, buf: recBuf });
     } else {
       // Beyond the memory bound: the record in the store is the only copy; read back when taken (like a recovered one).
-      this.entries.push({ seq, size, item: undefined, mem: 0 });
+      recordBuffers.give(recBuf);
+      this.entries.push({ seq, size, item: undefined, mem: 0, buf: undefined });
       this.recovered.add(seq);
     }
     this.pump();
@@ -239,9 +260,13 @@ export class PersistentQueue<T> {
     }
     let finished = false;
     this.inflight++;
+    const buf = entry.buf;
+    entry.buf = undefined;
     const done: Done = (err) => {
       if (finished) return;
       finished = true;
+      // The request was sent (or given up): nothing reads its remembered encoding any more.
+      if (buf !== undefined) recordBuffers.give(buf);
       // Failed while shutting down: keep it for the next start rather than drop it.
       const keep = err !== undefined && this.stopped;
       const del = keep ? Promise.resolve() : this.store!.delete([entry.seq]).catch((e: unknown) => {

@@ -158,6 +158,56 @@ async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> 
 }
 
 for (const b of BACKENDS) {
+  test(`persistent queue [${b.name}]: a request's remembered encoding stays its own until it is sent, while record buffers are reused`, async () => {
+    // Large records (pooled record buffers: see persistent-queue.ts) remembered as each request's encoding, sent by
+    // 3 consumers that finish in a shuffled order while new requests keep arriving: every request must still read
+    // as itself when it is sent — a record buffer reused too early would show another request's bytes.
+    const dir = newDir();
+    const remembered = new Map<number, Uint8Array>();
+    const pad = 'x'.repeat(100_000);
+    const { q, c } = makeQueue(() => b.open(dir), {
+      numConsumers: 3,
+      encode: (it) => new Uint8Array(Buffer.from(JSON.stringify({ id: (it as { id: number }).id, pad }))),
+      remember: (it, bytes) => remembered.set((it as { id: number }).id, bytes),
+    });
+    await q.start();
+    const seen: number[] = [];
+    let sent = 0;
+    for (let id = 1; id <= 60; id++) {
+      await q.offer({ id });
+      // Finish some in-flight sends, newest first, checking what each would send.
+      while (c.calls.length > sent && (id % 4 === 0 || id === 60)) {
+        const call = c.calls[c.calls.length - 1 - ((sent * 7) % (c.calls.length - sent))]!;
+        if ((call as { finished?: boolean }).finished) {
+          sent++;
+          continue;
+        }
+        const want = (call.item as { id: number }).id;
+        assert.equal(decodeItem(remembered.get(want)!).id, want, `request ${want} reads as itself when sent`);
+        seen.push(want);
+        (call as { finished?: boolean }).finished = true;
+        call.done();
+        sent++;
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    for (;;) {
+      const open = c.calls.filter((x) => !(x as { finished?: boolean }).finished);
+      if (open.length === 0 && seen.length === 60) break;
+      for (const call of open) {
+        const want = (call.item as { id: number }).id;
+        assert.equal(decodeItem(remembered.get(want)!).id, want, `request ${want} reads as itself when sent`);
+        seen.push(want);
+        (call as { finished?: boolean }).finished = true;
+        call.done();
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.deepEqual([...seen].sort((x, y) => x - y), Array.from({ length: 60 }, (_, i) => i + 1), 'every request sent once');
+    await q.whenIdle();
+    assert.equal((await q.shutdown(1000)).drained, true);
+  });
+
   test(`persistent queue [${b.name}]: offer is acknowledged only once stored; consumed; deleted after a successful send`, async () => {
     const dir = newDir();
     const { q, c, store } = makeQueue(() => b.open(dir));
