@@ -38,7 +38,16 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** A port that was free a moment ago on 127.0.0.1 (bind port 0, read it, close). */
+/**
+ * A port that is free now. Picked at random below the kernel's ephemeral range (32768+ on Linux): a port from
+ * listen(0) is an ephemeral one, which any outgoing connection of a test running alongside may take as its source
+ * port before the collector binds it (seen as a rare EADDRINUSE flake). Falls back to listen(0).
+ */
 export async function freePort(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (await canBind(port)) return port;
+  }
   const srv = net.createServer();
   await new Promise<void>((resolve, reject) => {
     srv.once('error', reject);
@@ -47,6 +56,14 @@ export async function freePort(): Promise<number> {
   const port = (srv.address() as net.AddressInfo).port;
   await new Promise<void>((r) => srv.close(() => r()));
   return port;
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
 }
 
 /** Several distinct free ports. */
