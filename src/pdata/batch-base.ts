@@ -4,7 +4,7 @@
 import type { Attributes, EncodeOptions } from './traces';
 import { isPristine } from './encode-common';
 import { AttrView, ensureAttrs, OWNER_RESOURCE, OWNER_SCOPE } from './attributes';
-import { hex, seqCopy, utf8, utf8Interned } from './wire';
+import { hex, seqCopy, totalLength, utf8, utf8Interned } from './wire';
 import { BufferPool } from './buffer-pool';
 import {
   Arena, Table,
@@ -52,14 +52,8 @@ function writeViews(out: Uint8Array, views: readonly Uint8Array[]): void {
   }
 }
 
-function byteLength(views: readonly Uint8Array[]): number {
-  let n = 0;
-  for (const v of views) n += v.byteLength;
-  return n;
-}
-
 function concatBytes(views: readonly Uint8Array[]): Buffer {
-  const n = byteLength(views);
+  const n = totalLength(views);
   const out = Buffer.allocUnsafe(n + 8);
   writeViews(out, views);
   return out.subarray(0, n);
@@ -101,35 +95,34 @@ export abstract class BatchBase implements BaseParts {
 
   /** @internal the tables (see layout.ts); not part of the API. */
   get arena(): Arena {
-    if (this.lazy !== null) this.materialize();
-    return this._arena;
+    return this.own()._arena;
   }
   /** @internal */
   get res(): Table {
-    if (this.lazy !== null) this.materialize();
-    return this._res;
+    return this.own()._res;
   }
   /** @internal */
   get scopes(): Table {
-    if (this.lazy !== null) this.materialize();
-    return this._scopes;
+    return this.own()._scopes;
   }
   /** @internal */
   get attrs(): Table {
-    if (this.lazy !== null) this.materialize();
-    return this._attrs;
+    return this.own()._attrs;
   }
   /** @internal */
   get origLen(): number {
-    if (this.lazy !== null) this.materialize();
-    return this._origLen;
+    return this.own()._origLen;
   }
   /** @internal */
   get attrHint(): number {
-    if (this.lazy !== null) this.materialize();
-    return this._attrHint;
+    return this.own()._attrHint;
   }
 
+  /** This batch, its tables its own (a lazy concatenation is copied first): what every table accessor goes through. */
+  protected own(): this {
+    if (this.lazy !== null) this.materialize();
+    return this;
+  }
   /** Take the tables of `p` (a subclass takes its own tables, then calls this). */
   protected adopt(p: BaseParts): void {
     this._arena = p.arena;
@@ -141,7 +134,7 @@ export abstract class BatchBase implements BaseParts {
   }
   /** Copy the parts of a lazy concatenation into tables of this batch's own (the signal's gather). */
   protected abstract gatherLazy(parts: readonly BatchBase[]): void;
-  protected materialize(): void {
+  private materialize(): void {
     const parts = this.lazy!;
     this.lazy = null;
     this.gatherLazy(parts);
@@ -155,16 +148,20 @@ export abstract class BatchBase implements BaseParts {
     }
     return out;
   }
+  /** Items this batch counts (spans, data points, log records). */
+  abstract get itemCount(): number;
+  /** Bytes this batch holds (wire bytes + columns): what memory bounds count. */
+  abstract get byteSize(): number;
   /** Items of a lazy concatenation (the sum over its parts). */
   protected lazyItems(): number {
     let n = 0;
-    for (const b of this.lazy!) n += (b as unknown as { itemCount: number }).itemCount;
+    for (const b of this.lazy!) n += b.itemCount;
     return n;
   }
   /** Bytes of a lazy concatenation (its parts hold the memory). */
   protected lazyBytes(): number {
     let n = 0;
-    for (const b of this.lazy!) n += (b as unknown as { byteSize: number }).byteSize;
+    for (const b of this.lazy!) n += b.byteSize;
     return n;
   }
 
@@ -189,12 +186,9 @@ export abstract class BatchBase implements BaseParts {
    * For callers that copy the bytes anyway (the persistent queue's record) — one copy less than encode().
    */
   encodeView(): Uint8Array {
-    if (this.lazy === null) {
-      const pre = preEncoded.get(this);
-      if (pre !== undefined) return pre;
-      if (isPristine(this)) return this._arena.u8.subarray(0, this._origLen);
-    }
-    return this.encode();
+    const p = this.pieces();
+    if (p === null) return this.encode();
+    return p.length === 1 ? p[0]! : concatBytes(p);
   }
   /**
    * The Export*ServiceRequest protobuf as pieces to write back to back (views of the batch's memory where it is
@@ -202,8 +196,7 @@ export abstract class BatchBase implements BaseParts {
    * copies the bytes anyway (the persistent queue's record) copies them once.
    */
   encodeViews(): Uint8Array[] {
-    if (this.lazy !== null && !preEncoded.has(this)) return this.lazy.map((b) => b.encodeView());
-    return [this.encodeView()];
+    return this.pieces() ?? [this.encode()];
   }
   /**
    * encode() into a pooled buffer, for a sender that knows when it is done with the bytes (an exporter, once its
@@ -213,11 +206,9 @@ export abstract class BatchBase implements BaseParts {
   encodeLeased(): LeasedEncoding {
     const pre = preEncoded.get(this);
     if (pre !== undefined) return { bytes: Buffer.from(pre.buffer, pre.byteOffset, pre.byteLength), release: NO_RELEASE };
-    let views: Uint8Array[];
-    if (this.lazy !== null) views = this.lazy.map((b) => b.encodeView());
-    else if (isPristine(this)) views = [this._arena.u8.subarray(0, this._origLen)];
-    else return { bytes: this.encode() as Buffer, release: NO_RELEASE };
-    const n = byteLength(views);
+    const views = this.pieces();
+    if (views === null) return { bytes: this.encode() as Buffer, release: NO_RELEASE };
+    const n = totalLength(views);
     const ab = encodeBuffers.take(n + 8);
     writeViews(new Uint8Array(ab), views);
     let done = false;
@@ -229,6 +220,17 @@ export abstract class BatchBase implements BaseParts {
         encodeBuffers.give(ab);
       },
     };
+  }
+  /**
+   * The request's bytes as views of memory that already holds them — the remembered encoding, the untouched
+   * arena, or a lazy concatenation's parts' pieces — or null when it must be encoded.
+   */
+  private pieces(): Uint8Array[] | null {
+    const pre = preEncoded.get(this);
+    if (pre !== undefined) return [pre];
+    if (this.lazy !== null) return this.lazy.map((b) => b.encodeView());
+    if (isPristine(this)) return [this._arena.u8.subarray(0, this._origLen)];
+    return null;
   }
   /** Parse every attribute list (and every nested row) into the tables (what `{eager: true}` does at decode). */
   abstract parseAll(): void;

@@ -79,8 +79,7 @@ export class LogBatch extends BatchBase implements LogParts {
   }
   /** @internal the log record table (see layout.ts; the others are BatchBase's); not part of the API. */
   get logs(): Table {
-    if (this.lazy !== null) this.materialize();
-    return this._logs;
+    return this.own()._logs;
   }
   protected gatherLazy(parts: readonly BatchBase[]): void {
     const p = concatLogParts(parts as LogBatch[]);
@@ -143,7 +142,7 @@ export class LogBatch extends BatchBase implements LogParts {
     return this.lazy !== null ? this.lazyItems() : this._logs.rows;
   }
   get logRecordCount(): number {
-    return this.lazy !== null ? this.lazyItems() : this._logs.rows;
+    return this.itemCount;
   }
   /** Bytes this batch holds (wire bytes + columns): what memory bounds count. */
   get byteSize(): number {

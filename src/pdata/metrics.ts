@@ -79,18 +79,15 @@ export class MetricBatch extends BatchBase implements MetricParts {
   }
   /** @internal the metric tables (see layout.ts; the others are BatchBase's); not part of the API. */
   get metrics(): Table {
-    if (this.lazy !== null) this.materialize();
-    return this._metrics;
+    return this.own()._metrics;
   }
   /** @internal */
   get points(): Table {
-    if (this.lazy !== null) this.materialize();
-    return this._points;
+    return this.own()._points;
   }
   /** @internal */
   get exemplars(): Table {
-    if (this.lazy !== null) this.materialize();
-    return this._exemplars;
+    return this.own()._exemplars;
   }
   protected gatherLazy(parts: readonly BatchBase[]): void {
     const p = concatMetricParts(parts as MetricBatch[]);
@@ -153,7 +150,7 @@ export class MetricBatch extends BatchBase implements MetricParts {
     return this.lazy !== null ? this.lazyItems() : this._points.rows;
   }
   get dataPointCount(): number {
-    return this.lazy !== null ? this.lazyItems() : this._points.rows;
+    return this.itemCount;
   }
   get metricCount(): number {
     return this.metrics.rows;

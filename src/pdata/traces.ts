@@ -121,18 +121,15 @@ export class TraceBatch extends BatchBase implements Parts {
   }
   /** @internal the span tables (see layout.ts; the others are BatchBase's); not part of the API. */
   get spans(): Table {
-    if (this.lazy !== null) this.materialize();
-    return this._spans;
+    return this.own()._spans;
   }
   /** @internal */
   get events(): Table {
-    if (this.lazy !== null) this.materialize();
-    return this._events;
+    return this.own()._events;
   }
   /** @internal */
   get links(): Table {
-    if (this.lazy !== null) this.materialize();
-    return this._links;
+    return this.own()._links;
   }
   protected gatherLazy(parts: readonly BatchBase[]): void {
     const p = concatParts(parts as TraceBatch[]);
@@ -198,7 +195,7 @@ export class TraceBatch extends BatchBase implements Parts {
     return 'traces';
   }
   get spanCount(): number {
-    return this.lazy !== null ? this.lazyItems() : this._spans.rows;
+    return this.itemCount;
   }
   /** Items this batch counts for batching and metrics: its spans. */
   get itemCount(): number {

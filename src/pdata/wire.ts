@@ -302,6 +302,13 @@ export function seqCopy(dst: Uint8Array, dp: number, src: Uint8Array, sp: number
   dst.copyWithin(dp, dp + delta, dp + delta + len);
 }
 
+/** Bytes of `pieces` written back to back. */
+export function totalLength(pieces: readonly Uint8Array[]): number {
+  let n = 0;
+  for (const p of pieces) n += p.byteLength;
+  return n;
+}
+
 /** Drop the cached views (so a finished output buffer / arena is not kept alive). */
 export function releaseCopyViews(): void {
   sharedA = sharedB = null;

@@ -20,7 +20,7 @@
 //
 // Record: [version u8 = 1][signal u8: 0 traces, 1 metrics, 2 logs][item count u32 LE][Export*ServiceRequest].
 
-import { bulkCopy } from '../pdata/wire';
+import { bulkCopy, totalLength } from '../pdata/wire';
 import { BufferPool } from '../pdata/buffer-pool';
 import type { Logger, Signal } from '../component/types';
 import { ExportError, OverloadedError, ShutdownError } from '../errors';
@@ -175,8 +175,7 @@ export class PersistentQueue<T> {
     if (items === 0) return {};
     const encoded = this.opts.encode(item);
     const pieces = encoded instanceof Uint8Array ? [encoded] : encoded;
-    let payloadLength = 0;
-    for (const p of pieces) payloadLength += p.length;
+    const payloadLength = totalLength(pieces);
     // The 6-byte header starts 2 bytes into its buffer so the payload lands 8-aligned, like the arena bytes it is
     // copied from: V8 then copies words, not bytes (src/pdata/wire.ts).
     const recBuf = recordBuffers.take(8 + payloadLength);
@@ -193,28 +192,25 @@ export class PersistentQueue<T> {
       at += p.length;
     }
     const size = sizeFor(this.opts.sizer, items, rec.length);
-    if (size > this.opts.capacity) {
-      recordBuffers.give(recBuf);
-      throw new ExportError(`request of size ${size} is larger than the sending queue capacity ${this.opts.capacity} (${this.opts.sizer})`, false);
-    }
-    while (this.used + size > this.opts.capacity) {
-      if (!this.opts.blockOnOverflow) {
-        recordBuffers.give(recBuf);
-        throw new OverloadedError('sending queue is full');
-      }
-      await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
-      if (this.stopped) {
-        recordBuffers.give(recBuf);
-        throw new ShutdownError('the sending queue is shut down');
-      }
-    }
-    this.used += size;
     let seq: number;
     try {
-      [seq] = (await this.store.append([rec])) as [number];
+      if (size > this.opts.capacity) {
+        throw new ExportError(`request of size ${size} is larger than the sending queue capacity ${this.opts.capacity} (${this.opts.sizer})`, false);
+      }
+      while (this.used + size > this.opts.capacity) {
+        if (!this.opts.blockOnOverflow) throw new OverloadedError('sending queue is full');
+        await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+        if (this.stopped) throw new ShutdownError('the sending queue is shut down');
+      }
+      this.used += size;
+      try {
+        [seq] = (await this.store.append([rec])) as [number];
+      } catch (e) {
+        this.release(size);
+        throw e;
+      }
     } catch (e) {
-      recordBuffers.give(recBuf);
-      this.release(size);
+      recordBuffers.give(recBuf); // not queued: nothing refers to the record
       throw e;
     }
     if (this.memHeld + rec.length <= (this.opts.memoryBytes ?? MEMORY_BYTES)) {

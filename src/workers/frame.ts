@@ -37,7 +37,7 @@ export interface FramedPart {
   readonly cap: number;
   /** Spans in the part. */
   readonly spans: number;
-  /** The part's id in the buffer pool (0: not pooled); the worker reports it back when done with it (releaseParts). */
+  /** The part's buffer id (from 1); the worker reports it back when done with it (releaseParts). */
   readonly bufferId: number;
 }
 
@@ -337,8 +337,8 @@ let partSeq = 0;
 export const partBufferStats = partBuffers.stats;
 
 /**
- * Parts whose buffers the other side no longer uses (by part id, FramedPart.bufferId; 0 is ignored): their buffers
- * are reused. Call it only when nothing can read or write those parts' bytes any more.
+ * Parts whose buffers the other side no longer uses (by part id, FramedPart.bufferId; unknown ids are ignored):
+ * their buffers are reused. Call it only when nothing can read or write those parts' bytes any more.
  */
 export function releaseParts(ids: Iterable<number>): void {
   for (const id of ids) {
@@ -349,11 +349,16 @@ export function releaseParts(ids: Iterable<number>): void {
   }
 }
 
-function newPart(shard: number, len: number, spans: number): { part: FramedPart; u8: Uint8Array } {
-  const need = (withSlack(len) + 7) & ~7;
-  const sab = partBuffers.take(need);
+/** A pooled buffer for a part of `len` bytes (with room for the worker's edits), outstanding until released. */
+function takePartBuffer(len: number): { sab: SharedArrayBuffer; id: number } {
+  const sab = partBuffers.take((withSlack(len) + 7) & ~7);
   const id = ++partSeq;
   outstanding.set(id, sab);
+  return { sab, id };
+}
+
+function newPart(shard: number, len: number, spans: number): { part: FramedPart; u8: Uint8Array } {
+  const { sab, id } = takePartBuffer(len);
   return { part: { shard, sab, off: 0, len, cap: sab.byteLength, spans, bufferId: id }, u8: new Uint8Array(sab) };
 }
 
@@ -366,9 +371,7 @@ const bodies = new WeakMap<ArrayBufferLike, number>();
  * once the request is answered: that does nothing when it became a part.
  */
 export function allocBody(n: number): Buffer {
-  const sab = partBuffers.take((withSlack(n) + 7) & ~7);
-  const id = ++partSeq;
-  outstanding.set(id, sab);
+  const { sab, id } = takePartBuffer(n);
   bodies.set(sab, id);
   return Buffer.from(sab, 0, n);
 }

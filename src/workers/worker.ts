@@ -124,7 +124,7 @@ async function run(task: Task): Promise<TaskResult> {
       }
       case 'consume-traces-bytes': {
         // Decoded in place: the part's buffer becomes the batch's arena (a DecodeError answers 400/INVALID_ARGUMENT).
-        if (task.bufferId !== 0) partGone.register(task.sab, task.bufferId);
+        partGone.register(task.sab, task.bufferId);
         const batch = TraceBatch.decode(new Uint8Array(task.sab, task.off, task.len), { adopt: true, capacity: task.cap });
         if (hooks && testHook(task, batch)) await new Promise(() => undefined);
         await service!.consume(task.receiver, 'traces', batch);

@@ -20,6 +20,7 @@ import * as grpc from '@grpc/grpc-js';
 import { GrpcStatus } from '../../errors';
 import type { LoadedTls } from '../internal/tls';
 import { grpcStatusFromGrpcHttp } from '../internal/status-map';
+import { totalLength } from '../../pdata/wire';
 
 const gzip = promisify(zlib.gzip);
 const gunzip = promisify(zlib.gunzip);
@@ -132,11 +133,9 @@ export class H2GrpcClient {
       body = [await gzip(Buffer.concat(pieces as Uint8Array[]))];
       compressed = 1;
     }
-    let n = 0;
-    for (const p of body) n += p.byteLength;
     const prefix = Buffer.allocUnsafe(5);
     prefix[0] = compressed;
-    prefix.writeUInt32BE(n, 1);
+    prefix.writeUInt32BE(totalLength(body), 1);
 
     const headers: http2.OutgoingHttpHeaders = {
       ...this.o.headers,
